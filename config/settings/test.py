@@ -1,0 +1,19 @@
+"""Tests: hermetic, fast, e-mails kept in memory, tasks run at once."""
+
+from config.settings.base import *  # noqa: F403
+from config.settings.env import DATA_DIR, database
+
+SECRET_KEY = "test-only-key"  # noqa: S105
+DEBUG = False
+DATABASES = {"default": database("test.sqlite3")}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = DATA_DIR / "test-media"
+PRIVATE_MEDIA_ROOT = DATA_DIR / "test-private"
+CANCEROPOLE_SIGNUP_MODE = "open"
+LANGUAGE_CODE = "fr"

@@ -1,0 +1,13 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def platform(request: HttpRequest) -> dict:
+    """What every page needs: the platform's name and the navigation the user may see."""
+    from core.navigation import navigation_for
+
+    return {
+        "PLATFORM_NAME": "Cancéropôle Île-de-France",
+        "navigation": navigation_for(request.user),
+        "LANGUAGES": settings.LANGUAGES,
+    }
