@@ -230,8 +230,10 @@ class Person(models.Model):
     bio = models.TextField(_("présentation"), blank=True, max_length=4000)
     keywords = models.ManyToManyField(Keyword, blank=True, related_name="people", verbose_name=_("expertise"))
     visibility = models.JSONField(_("visibilité des champs"), default=dict, blank=True)
-    # Denormalised, accent-free text used by the directory search (names, keywords, affiliations).
+    # Denormalised, accent-free texts used by the directory search (names, keywords, affiliations):
+    # one with what members of the network may see, one with only the public fields.
     search_text = models.TextField(default="", editable=False)
+    public_search_text = models.TextField(default="", editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

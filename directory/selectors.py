@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from directory.models import Affiliation, Institution, Keyword, Person, Platform, Team, Unit
+from directory.models import Affiliation, Institution, Keyword, Person, Platform, Team, Unit, Visibility
 from directory.permissions import viewer_level
 from directory.services import fold
 
@@ -28,14 +28,15 @@ class PersonFilters:
     keyword: int | None = None
 
 
-def search_people(filters: PersonFilters) -> QuerySet[Person]:
+def search_people(filters: PersonFilters, viewer: Any = None) -> QuerySet[Person]:
     """People matching every word of the query (names, keywords, affiliations) and the filters.
 
     The query count is fixed: one for the page, one per prefetched relation.
     """
     qs = Person.objects.all()
+    text_field = "search_text" if Visibility.NETWORK.value in viewer_level(viewer) else "public_search_text"
     for term in _terms(filters.q):
-        qs = qs.filter(search_text__contains=term)
+        qs = qs.filter(**{f"{text_field}__contains": term})
     current = Affiliation.objects.filter(person=OuterRef("pk"), end__isnull=True)
     if filters.institution:
         qs = qs.filter(Exists(current.filter(institution_id=filters.institution)))
@@ -43,6 +44,11 @@ def search_people(filters: PersonFilters) -> QuerySet[Person]:
         qs = qs.filter(Exists(current.filter(unit_id=filters.unit)))
     if filters.team:
         qs = qs.filter(Exists(current.filter(team_id=filters.team)))
+    hidden = [level for level in Visibility.values if level not in viewer_level(viewer)]
+    if hidden and (filters.institution or filters.unit or filters.team):
+        qs = qs.exclude(visibility__affiliations__in=hidden)
+    if hidden and filters.keyword:
+        qs = qs.exclude(visibility__keywords__in=hidden)
     if filters.career_stage:
         qs = qs.filter(career_stage=filters.career_stage)
     if filters.keyword:
@@ -156,6 +162,7 @@ def map_points() -> dict[str, list[dict[str, Any]]]:
             "name": i.name,
             "acronym": i.acronym,
             "kind": i.kind,
+            "city": i.city,
             "lat": float(i.latitude),
             "lon": float(i.longitude),
             "people": i.people_count,
@@ -169,7 +176,9 @@ def map_points() -> dict[str, list[dict[str, Any]]]:
         {
             "id": p.pk,
             "name": p.name,
+            "acronym": p.acronym,
             "host": p.host_institution.short_name,
+            "host_id": p.host_institution_id,
             "lat": float(p.host_institution.latitude),
             "lon": float(p.host_institution.longitude),
             "url": p.get_absolute_url(),

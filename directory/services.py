@@ -345,6 +345,33 @@ def link_new_account(*, user: Any) -> Person | None:
     return link_person_to_user(person=matches[0], user=user, actor=user)
 
 
+def person_search_texts(person: Person) -> tuple[str, str]:
+    """(text for network members, text for the public) from a person with prefetched relations.
+
+    A field the person shows only to the network or to staff never enters the public text, so
+    a public search cannot reveal it.
+    """
+    network: list[str] = [person.first_name, person.last_name, person.title]
+    public = list(network)
+    keywords = [k.label for k in person.keywords.all()]
+    places: list[str] = []
+    for aff in person.affiliations.all():
+        if aff.end is not None:
+            continue
+        places += [aff.institution.name, aff.institution.acronym]
+        if aff.unit:
+            places += [aff.unit.name, aff.unit.acronym, aff.unit.code]
+        if aff.team:
+            places.append(aff.team.name)
+    for field, values in (("keywords", keywords), ("affiliations", places)):
+        level = person.visibility_of(field)
+        if level in (Visibility.PUBLIC, Visibility.NETWORK):
+            network += values
+        if level == Visibility.PUBLIC:
+            public += values
+    return (" ".join(fold(p) for p in network if p), " ".join(fold(p) for p in public if p))
+
+
 def refresh_search_text(people: Iterable[Person]) -> None:
     """Rebuild the denormalised search text of ``people`` (names, keywords, affiliations)."""
     ids = [p.pk for p in people]
@@ -356,19 +383,9 @@ def refresh_search_text(people: Iterable[Person]) -> None:
     )
     updates = []
     for person in rows:
-        parts = [person.first_name, person.last_name, person.title]
-        parts += [k.label for k in person.keywords.all()]
-        for aff in person.affiliations.all():
-            if aff.end is not None:
-                continue
-            parts += [aff.institution.name, aff.institution.acronym]
-            if aff.unit:
-                parts += [aff.unit.name, aff.unit.acronym, aff.unit.code]
-            if aff.team:
-                parts.append(aff.team.name)
-        person.search_text = " ".join(fold(p) for p in parts if p)
+        person.search_text, person.public_search_text = person_search_texts(person)
         updates.append(person)
-    Person.objects.bulk_update(updates, ["search_text"], batch_size=500)
+    Person.objects.bulk_update(updates, ["search_text", "public_search_text"], batch_size=500)
 
 
 # --- platforms and tech-transfer offices ---------------------------------------------------

@@ -17,3 +17,7 @@ MEDIA_ROOT = DATA_DIR / "test-media"
 PRIVATE_MEDIA_ROOT = DATA_DIR / "test-private"
 CANCEROPOLE_SIGNUP_MODE = "open"
 LANGUAGE_CODE = "fr"
+
+# Serve static files straight from the apps (no collectstatic needed outside production).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
