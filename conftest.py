@@ -15,6 +15,15 @@ def _media_root(tmp_path, settings):  # type: ignore[no-untyped-def]
     shutil.rmtree(tmp_path / "media", ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():  # type: ignore[no-untyped-def]
+    """Rate-limit counters live in the cache: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def researcher(db):  # type: ignore[no-untyped-def]
     from accounts.tests.factories import UserFactory
@@ -56,3 +65,38 @@ def world(db):  # type: ignore[no-untyped-def]
 def pytest_report_header(config):  # type: ignore[no-untyped-def]
     db = settings.DATABASES["default"]
     return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('NAME', '')}"
+
+
+# --- real browser (Playwright driving Debian's Chromium) -------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def browser_page(live_server):  # type: ignore[no-untyped-def]
+    """A Chromium page for journeys in a real browser; skipped (with how to enable it) when the
+    browser is missing, except in CI where CANCEROPOLE_REQUIRE_BROWSER=1 makes that a failure."""
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        message = "Chromium not installed: browser journeys skipped (apt-get install chromium to run them)."
+        if os.environ.get("CANCEROPOLE_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
+    # test itself are still synchronous and safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.base_url = live_server.url  # type: ignore[attr-defined]
+        yield page
+        context.close()
+        browser.close()

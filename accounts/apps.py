@@ -8,8 +8,15 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import privacy  # noqa: F401 - registers the personal data of accounts
+        from accounts.permissions import is_secretariat
         from core.navigation import NavItem, register
 
-        from accounts.permissions import is_secretariat
-
-        register(NavItem(_("Tableau de bord"), "accounts:backoffice", order=900, visible=is_secretariat.test, section="staff"))
+        register(
+            NavItem(
+                _("Tableau de bord"),
+                "accounts:backoffice",
+                order=900,
+                visible=is_secretariat.test,
+                section="staff",
+            )
+        )

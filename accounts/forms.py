@@ -19,7 +19,9 @@ class ErasureRequestForm(forms.Form):
         max_length=2000,
     )
     confirm = forms.BooleanField(
-        label=_("Je comprends que mon compte sera désactivé et mes données personnelles effacées ou anonymisées."),
+        label=_(
+            "Je comprends que mon compte sera désactivé et mes données personnelles effacées ou anonymisées."
+        ),
     )
 
 
@@ -36,9 +38,15 @@ class InvitationForm(forms.Form):
 
 
 class RolesForm(forms.Form):
-    roles = forms.MultipleChoiceField(label=_("Rôles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False)
+    roles = forms.MultipleChoiceField(
+        label=_("Rôles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
 
 
 class PrivacyDecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("erase", _("Effacer")), ("refuse", _("Refuser"))], widget=forms.HiddenInput)
-    response = forms.CharField(label=_("Réponse au demandeur"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    decision = forms.ChoiceField(
+        choices=[("erase", _("Effacer")), ("refuse", _("Refuser"))], widget=forms.HiddenInput
+    )
+    response = forms.CharField(
+        label=_("Réponse au demandeur"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )

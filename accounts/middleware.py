@@ -32,7 +32,9 @@ class StaffIdleTimeoutMiddleware:
             limit = settings.CANCEROPOLE_STAFF_IDLE_MINUTES * 60
             if last is not None and now - float(last) > limit:
                 logout(request)
-                messages.info(request, _("Votre session a expiré après une période d'inactivité. Reconnectez-vous."))
+                messages.info(
+                    request, _("Votre session a expiré après une période d'inactivité. Reconnectez-vous.")
+                )
                 return redirect(f"{reverse('account_login')}?next={request.path}")
             request.session[_LAST_SEEN] = now
         return self.get_response(request)

@@ -109,7 +109,12 @@ class RoleGrant(models.Model):
     role = models.CharField(_("rôle"), max_length=40, choices=Role.choices)
     granted_at = models.DateTimeField(_("attribué le"), auto_now_add=True)
     granted_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("attribué par")
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("attribué par"),
     )
 
     class Meta:
@@ -161,7 +166,11 @@ class PrivacyRequest(models.Model):
         REFUSED = "refused", _("Refusée")
 
     user = models.ForeignKey(
-        User, null=True, on_delete=models.SET_NULL, related_name="privacy_requests", verbose_name=_("demandeur")
+        User,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="privacy_requests",
+        verbose_name=_("demandeur"),
     )
     requester_label = models.CharField(_("demandeur (texte)"), max_length=255)
     kind = models.CharField(_("nature"), max_length=20, choices=Kind.choices, default=Kind.ERASURE)

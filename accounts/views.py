@@ -24,7 +24,10 @@ from core.permissions import require_login, require_perm
 @require_login
 def account(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = AccountForm(request.POST or None, initial={"first_name": user.first_name, "last_name": user.last_name, "language": user.language})
+    form = AccountForm(
+        request.POST or None,
+        initial={"first_name": user.first_name, "last_name": user.last_name, "language": user.language},
+    )
     if request.method == "POST" and form.is_valid():
         services.update_account(user=user, **form.cleaned_data)
         messages.success(request, _("Vos informations ont été enregistrées."))
@@ -48,7 +51,10 @@ def account(request: HttpRequest) -> HttpResponse:
 @require_login
 def export_my_data(request: HttpRequest) -> HttpResponse:
     data = services.export_personal_data(user=request.user)
-    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2, default=str), content_type="application/json; charset=utf-8")
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str),
+        content_type="application/json; charset=utf-8",
+    )
     stamp = timezone.localtime().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="mes-donnees-canceropole-{stamp}.json"'
     return response
@@ -66,7 +72,10 @@ def request_erasure(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Votre demande d'effacement a été transmise au secrétariat. Vous recevrez une réponse sous un mois."))
+        messages.success(
+            request,
+            _("Votre demande d'effacement a été transmise au secrétariat. Réponse sous un mois."),
+        )
     return redirect("accounts:account")
 
 
@@ -111,10 +120,16 @@ def invitations(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, _("Invitation envoyée à %(email)s.") % {"email": form.cleaned_data["email"]})
+            messages.success(
+                request, _("Invitation envoyée à %(email)s.") % {"email": form.cleaned_data["email"]}
+            )
             return redirect("accounts:invitations")
     page = Paginator(Invitation.objects.select_related("invited_by"), 30).get_page(request.GET.get("page"))
-    return render(request, "accounts/backoffice/invitations.html", {"form": form, "page_obj": page, "now": timezone.now()})
+    return render(
+        request,
+        "accounts/backoffice/invitations.html",
+        {"form": form, "page_obj": page, "now": timezone.now()},
+    )
 
 
 @require_perm("accounts.manage_roles")
@@ -122,12 +137,18 @@ def users(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     queryset = User.objects.prefetch_related("role_grants").order_by("last_name", "first_name", "email")
     if q:
-        queryset = queryset.filter(Q(email__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q))
+        queryset = queryset.filter(
+            Q(email__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q)
+        )
     role = request.GET.get("role", "")
     if role:
         queryset = queryset.filter(role_grants__role=role)
     page = Paginator(queryset, 30).get_page(request.GET.get("page"))
-    return render(request, "accounts/backoffice/users.html", {"page_obj": page, "q": q, "role": role, "roles": RolesForm.base_fields["roles"].choices})
+    return render(
+        request,
+        "accounts/backoffice/users.html",
+        {"page_obj": page, "q": q, "role": role, "roles": RolesForm.base_fields["roles"].choices},
+    )
 
 
 @require_perm("accounts.manage_roles")
@@ -154,10 +175,16 @@ def privacy_request(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["decision"] == "erase":
-                counts = services.process_erasure(request=item, actor=request.user, response=form.cleaned_data["response"])
-                messages.success(request, _("Données effacées : %(n)d enregistrement(s).") % {"n": sum(counts.values())})
+                counts = services.process_erasure(
+                    request=item, actor=request.user, response=form.cleaned_data["response"]
+                )
+                messages.success(
+                    request, _("Données effacées : %(n)d enregistrement(s).") % {"n": sum(counts.values())}
+                )
             else:
-                services.refuse_privacy_request(request=item, actor=request.user, response=form.cleaned_data["response"])
+                services.refuse_privacy_request(
+                    request=item, actor=request.user, response=form.cleaned_data["response"]
+                )
                 messages.success(request, _("La demande a été refusée et la réponse enregistrée."))
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -167,7 +194,9 @@ def privacy_request(request: HttpRequest, pk: int) -> HttpResponse:
         from core import privacy
 
         preview = {label: len(rows) for label, rows in privacy.export_subject(item.user).items()}
-    return render(request, "accounts/backoffice/privacy_request.html", {"item": item, "form": form, "preview": preview})
+    return render(
+        request, "accounts/backoffice/privacy_request.html", {"item": item, "form": form, "preview": preview}
+    )
 
 
 @require_perm("accounts.view_audit_log")

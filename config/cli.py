@@ -1,11 +1,11 @@
 """The ``canceropole`` command: a thin front door over Django's management commands.
 
-    canceropole demo [--port 8000] [--size small|large] [--fresh]
-    canceropole seed-demo --size small|large [--seed N] [--reset]
-    canceropole import-directory FILE [--dry-run]
-    canceropole expertise score --profiles P.jsonl --documents D.jsonl --out S.jsonl
-    canceropole assign --scores S.csv --conflicts C.csv --reviews-per-application K ...
-    canceropole <any manage.py command>   (migrate, createsuperuser, db_worker, check …)
+canceropole demo [--port 8000] [--size small|large] [--fresh]
+canceropole seed-demo --size small|large [--seed N] [--reset]
+canceropole import-directory FILE [--dry-run]
+canceropole expertise score --profiles P.jsonl --documents D.jsonl --out S.jsonl
+canceropole assign --scores S.csv --conflicts C.csv --reviews-per-application K ...
+canceropole <any manage.py command>   (migrate, createsuperuser, db_worker, check …)
 """
 
 import argparse
@@ -29,7 +29,9 @@ def _manage(argv: Sequence[str]) -> int:
 
 
 def demo(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(prog="canceropole demo", description="Create the database, load demo data and serve.")
+    parser = argparse.ArgumentParser(
+        prog="canceropole demo", description="Create the database, load demo data and serve."
+    )
     parser.add_argument("--host", default=os.environ.get("CANCEROPOLE_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("CANCEROPOLE_PORT", "8000")))
     parser.add_argument("--size", choices=["small", "large"], default="small")

@@ -7,6 +7,7 @@ from api.api import api
 urlpatterns = [
     path("", include("core.urls")),
     path("accounts/", include("allauth.urls")),
+    path("account/tokens/", include("api.urls")),
     path("account/", include("accounts.urls")),
     path("directory/", include("directory.urls")),
     path("api/", api.urls),

@@ -8,9 +8,8 @@ Object rules live in each app's ``permissions.py`` as ``rules`` predicates. View
 """
 
 from collections.abc import Callable
-from typing import Any, TypeVar
-
 from functools import wraps
+from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied

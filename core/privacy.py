@@ -89,10 +89,10 @@ def looks_personal(model: type[models.Model]) -> bool:
     for f in model._meta.get_fields():
         if f.name in PERSONAL_FIELD_NAMES and getattr(f, "concrete", False):
             return True
-        if getattr(f, "many_to_one", False) or getattr(f, "one_to_one", False):
-            if getattr(f, "concrete", False) and f.related_model is not None:
-                if f.related_model._meta.label == settings.AUTH_USER_MODEL:
-                    return True
+        is_link = getattr(f, "many_to_one", False) or getattr(f, "one_to_one", False)
+        related = f.related_model if is_link and getattr(f, "concrete", False) else None
+        if related is not None and related._meta.label == settings.AUTH_USER_MODEL:
+            return True
     return False
 
 
@@ -127,11 +127,15 @@ def export_subject(user: Any) -> dict[str, list[dict[str, Any]]]:
 
 def erase_subject(user: Any) -> dict[str, int]:
     """Delete or anonymise every registered row of ``user``; return the counts per model."""
+    # Gather every row first: anonymising one row (a person's link to the account, say) must not
+    # hide the rows that are found through it.
+    gathered = [
+        (model, spec, list(rows_of(spec, user)))
+        for model, spec in _registry.items()
+        if model._meta.label != user._meta.label  # the account itself is handled by the caller
+    ]
     counts: dict[str, int] = {}
-    for model, spec in _registry.items():
-        if model._meta.label == user._meta.label:
-            continue  # the account itself is handled last by the caller
-        rows = list(rows_of(spec, user))
+    for model, spec, rows in gathered:
         for obj in rows:
             if spec.erase == "delete":
                 obj.delete()

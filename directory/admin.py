@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from directory.models import Affiliation, ImportJob, Institution, Keyword, Person, Platform, TechTransferOffice, Team, Unit
+from directory.models import (
+    Affiliation,
+    ImportJob,
+    Institution,
+    Keyword,
+    Person,
+    Platform,
+    Team,
+    TechTransferOffice,
+    Unit,
+)
 
 
 @admin.register(Institution)

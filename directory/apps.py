@@ -17,8 +17,18 @@ class DirectoryConfig(AppConfig):
         register(NavItem(_("Annuaire"), "directory:people", order=10))
         register(NavItem(_("Plateformes"), "directory:platforms", order=20))
         register(NavItem(_("Carte"), "directory:map", order=30))
-        register(NavItem(_("Gestion de l'annuaire"), "directory:backoffice", order=910, visible=is_secretariat.test, section="staff"))
-        register_home_block(HomeBlock("directory/_home_figures.html", lambda user: {"figures": network_figures()}, order=10))
+        register(
+            NavItem(
+                _("Gestion de l'annuaire"),
+                "directory:backoffice",
+                order=910,
+                visible=is_secretariat.test,
+                section="staff",
+            )
+        )
+        register_home_block(
+            HomeBlock("directory/_home_figures.html", lambda user: {"figures": network_figures()}, order=10)
+        )
 
         def _link_person(sender, request, user, **kwargs):  # type: ignore[no-untyped-def]
             from directory.services import link_new_account

@@ -23,7 +23,9 @@ def normalise_orcid(value: str) -> str:
     raw = re.sub(r"^(https?://)?(www\.)?orcid\.org/", "", raw, flags=re.IGNORECASE)
     compact = raw.replace("-", "").replace(" ", "").upper()
     if not re.fullmatch(r"\d{15}[\dX]", compact):
-        raise ValueError("Un ORCID se compose de 16 caractères : quatre groupes de quatre chiffres (le dernier peut être X).")
+        raise ValueError(
+            "Un ORCID se compose de 16 caractères : quatre groupes de quatre chiffres (le dernier peut être X)."
+        )
     if orcid_check_character(compact[:15]) != compact[15]:
         raise ValueError("Cet ORCID n'est pas valide : son caractère de contrôle ne correspond pas.")
     return "-".join(compact[i : i + 4] for i in range(0, 16, 4))
@@ -41,7 +43,9 @@ def normalise_ror(value: str) -> str:
     raw = value.strip().lower()
     raw = re.sub(r"^(https?://)?(www\.)?ror\.org/", "", raw)
     if not re.fullmatch(r"0[0-9a-hjkmnp-tv-z]{6}\d{2}", raw):
-        raise ValueError("Un identifiant ROR compte 9 caractères : un 0, six caractères base 32 (sans i, l, o, u) et deux chiffres.")
+        raise ValueError(
+            "Un identifiant ROR compte 9 caractères : un 0, six caractères base 32 (sans i, l, o, u) et deux chiffres."
+        )
     if ror_checksum(raw[:7]) != raw[7:]:
         raise ValueError("Cet identifiant ROR n'est pas valide : sa clé de contrôle ne correspond pas.")
     return raw
@@ -50,7 +54,9 @@ def normalise_ror(value: str) -> str:
 def normalise_rnsr(value: str) -> str:
     raw = value.strip().upper().replace(" ", "")
     if not re.fullmatch(r"\d{9}[A-Z]", raw):
-        raise ValueError("Un numéro RNSR compte neuf chiffres suivis d'une lettre majuscule, par exemple 200717524X.")
+        raise ValueError(
+            "Un numéro RNSR compte neuf chiffres suivis d'une lettre majuscule, par exemple 200717524X."
+        )
     return raw
 
 

@@ -56,7 +56,9 @@ class Institution(models.Model):
 
     name = models.CharField(_("nom"), max_length=255)
     acronym = models.CharField(_("sigle"), max_length=40, blank=True)
-    kind = models.CharField(_("statut dans le réseau"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    kind = models.CharField(
+        _("statut dans le réseau"), max_length=20, choices=Kind.choices, default=Kind.OTHER
+    )
     category = models.CharField(_("catégorie"), max_length=30, choices=Category.choices, blank=True)
     is_research_body = models.BooleanField(
         _("organisme de recherche, université ou hôpital"),
@@ -89,12 +91,12 @@ class Institution(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("directory:institution", args=[self.pk])
+
     @property
     def short_name(self) -> str:
         return self.acronym or self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("directory:institution", args=[self.pk])
 
     @property
     def ror_url(self) -> str:
@@ -106,13 +108,19 @@ class Unit(models.Model):
 
     name = models.CharField(_("nom"), max_length=255)
     acronym = models.CharField(_("sigle"), max_length=40, blank=True)
-    code = models.CharField(_("code"), max_length=40, blank=True, help_text=_("Par exemple UMR 144 ou U1016."))
+    code = models.CharField(
+        _("code"), max_length=40, blank=True, help_text=_("Par exemple UMR 144 ou U1016.")
+    )
     rnsr = models.CharField(_("numéro RNSR"), max_length=10, blank=True, db_index=True)
     parents = models.ManyToManyField(
         Institution, through="UnitParent", related_name="units", verbose_name=_("tutelles")
     )
     director = models.ForeignKey(
-        "Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="directed_units",
+        "Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="directed_units",
         verbose_name=_("directeur·rice"),
     )
     city = models.CharField(_("ville"), max_length=120, blank=True)
@@ -126,7 +134,9 @@ class Unit(models.Model):
         verbose_name = _("unité de recherche")
         verbose_name_plural = _("unités de recherche")
         constraints = [
-            models.UniqueConstraint(fields=["rnsr"], condition=~models.Q(rnsr=""), name="directory_unit_unique_rnsr"),
+            models.UniqueConstraint(
+                fields=["rnsr"], condition=~models.Q(rnsr=""), name="directory_unit_unique_rnsr"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -161,7 +171,9 @@ class UnitParent(models.Model):
 class Team(models.Model):
     name = models.CharField(_("nom"), max_length=255)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="teams", verbose_name=_("unité"))
-    leaders = models.ManyToManyField("Person", blank=True, related_name="led_teams", verbose_name=_("responsables"))
+    leaders = models.ManyToManyField(
+        "Person", blank=True, related_name="led_teams", verbose_name=_("responsables")
+    )
     keywords = models.ManyToManyField(Keyword, blank=True, related_name="teams", verbose_name=_("mots-clés"))
     description = models.TextField(_("thématique"), blank=True)
     rnsr = models.CharField(_("numéro RNSR"), max_length=10, blank=True)
@@ -220,8 +232,12 @@ class Person(models.Model):
     )
     first_name = models.CharField(_("prénom"), max_length=150)
     last_name = models.CharField(_("nom"), max_length=150)
-    title = models.CharField(_("fonction"), max_length=200, blank=True, help_text=_("Par exemple : directeur de recherche Inserm."))
-    career_stage = models.CharField(_("situation"), max_length=30, choices=CareerStage.choices, default=CareerStage.RESEARCHER)
+    title = models.CharField(
+        _("fonction"), max_length=200, blank=True, help_text=_("Par exemple : directeur de recherche Inserm.")
+    )
+    career_stage = models.CharField(
+        _("situation"), max_length=30, choices=CareerStage.choices, default=CareerStage.RESEARCHER
+    )
     email = models.EmailField(_("e-mail"), blank=True, db_index=True)
     phone = models.CharField(_("téléphone"), max_length=40, blank=True)
     orcid = models.CharField(_("ORCID"), max_length=19, blank=True)
@@ -243,20 +259,24 @@ class Person(models.Model):
         verbose_name = _("personne")
         verbose_name_plural = _("personnes")
         constraints = [
-            models.UniqueConstraint(fields=["orcid"], condition=~models.Q(orcid=""), name="directory_person_unique_orcid"),
-            models.UniqueConstraint(fields=["idref"], condition=~models.Q(idref=""), name="directory_person_unique_idref"),
+            models.UniqueConstraint(
+                fields=["orcid"], condition=~models.Q(orcid=""), name="directory_person_unique_orcid"
+            ),
+            models.UniqueConstraint(
+                fields=["idref"], condition=~models.Q(idref=""), name="directory_person_unique_idref"
+            ),
         ]
         indexes = [models.Index(fields=["last_name", "first_name"])]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("directory:person", args=[self.pk])
+
     @property
     def full_name(self) -> str:
         return str(self)
-
-    def get_absolute_url(self) -> str:
-        return reverse("directory:person", args=[self.pk])
 
     def visibility_of(self, field: str) -> str:
         return self.visibility.get(field) or self.VISIBILITY_DEFAULTS.get(field, Visibility.PUBLIC)
@@ -274,9 +294,25 @@ class Affiliation(models.Model):
     """A position of a person in a team / unit / institution over a period."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="affiliations")
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="affiliations", verbose_name=_("institution"))
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="affiliations", verbose_name=_("unité"))
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="affiliations", verbose_name=_("équipe"))
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="affiliations", verbose_name=_("institution")
+    )
+    unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="affiliations",
+        verbose_name=_("unité"),
+    )
+    team = models.ForeignKey(
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="affiliations",
+        verbose_name=_("équipe"),
+    )
     position = models.CharField(_("poste"), max_length=200, blank=True)
     start = models.DateField(_("début"), null=True, blank=True)
     end = models.DateField(_("fin"), null=True, blank=True)
@@ -288,7 +324,9 @@ class Affiliation(models.Model):
         verbose_name_plural = _("affiliations")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(end__isnull=True) | models.Q(start__isnull=True) | models.Q(end__gte=models.F("start")),
+                condition=models.Q(end__isnull=True)
+                | models.Q(start__isnull=True)
+                | models.Q(end__gte=models.F("start")),
                 name="directory_affiliation_dates_ordered",
             ),
         ]
@@ -318,9 +356,23 @@ class Platform(models.Model):
 
     name = models.CharField(_("nom"), max_length=255, unique=True)
     acronym = models.CharField(_("sigle"), max_length=40, blank=True)
-    host_institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="platforms", verbose_name=_("établissement hébergeur"))
-    host_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="platforms", verbose_name=_("unité hébergeuse"))
-    technologies = models.ManyToManyField(Keyword, blank=True, related_name="platforms", verbose_name=_("technologies"))
+    host_institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="platforms",
+        verbose_name=_("établissement hébergeur"),
+    )
+    host_unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="platforms",
+        verbose_name=_("unité hébergeuse"),
+    )
+    technologies = models.ManyToManyField(
+        Keyword, blank=True, related_name="platforms", verbose_name=_("technologies")
+    )
     description = models.TextField(_("présentation"), blank=True)
     services = models.TextField(_("offre de services"), blank=True)
     equipment = models.TextField(_("équipements"), blank=True)
@@ -330,7 +382,9 @@ class Platform(models.Model):
     access_conditions = models.TextField(_("conditions d'accès"), blank=True)
     pricing = models.TextField(_("tarifs (académique / industriel)"), blank=True)
     site = models.CharField(_("site"), max_length=200, blank=True)
-    managers = models.ManyToManyField(Person, blank=True, related_name="managed_platforms", verbose_name=_("responsables"))
+    managers = models.ManyToManyField(
+        Person, blank=True, related_name="managed_platforms", verbose_name=_("responsables")
+    )
     contact_email = models.EmailField(_("e-mail de contact"), blank=True)
     website = models.URLField(_("site web"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -353,7 +407,9 @@ class TechTransferOffice(models.Model):
 
     name = models.CharField(_("nom"), max_length=255, unique=True)
     acronym = models.CharField(_("sigle"), max_length=40, blank=True)
-    institutions = models.ManyToManyField(Institution, blank=True, related_name="tech_transfer_offices", verbose_name=_("institutions servies"))
+    institutions = models.ManyToManyField(
+        Institution, blank=True, related_name="tech_transfer_offices", verbose_name=_("institutions servies")
+    )
     description = models.TextField(_("présentation"), blank=True)
     contact_email = models.EmailField(_("e-mail de contact"), blank=True)
     website = models.URLField(_("site web"), blank=True)
@@ -382,7 +438,9 @@ class ImportJob(models.Model):
         DONE = "done", _("Terminé")
         FAILED = "failed", _("Échec")
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     file = models.FileField(upload_to="imports/")
     original_name = models.CharField(max_length=255)

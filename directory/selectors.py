@@ -63,34 +63,50 @@ def search_teams(q: str = "", institution: int | None = None, keyword: int | Non
     qs = Team.objects.select_related("unit")
     for term in _terms(q):
         qs = qs.filter(
-            Q(name__icontains=term) | Q(unit__name__icontains=term) | Q(unit__acronym__icontains=term)
-            | Q(keywords__normalised__contains=term) | Q(description__icontains=term)
+            Q(name__icontains=term)
+            | Q(unit__name__icontains=term)
+            | Q(unit__acronym__icontains=term)
+            | Q(keywords__normalised__contains=term)
+            | Q(description__icontains=term)
         )
     if institution:
         qs = qs.filter(unit__parents__id=institution)
     if keyword:
         qs = qs.filter(keywords__id=keyword)
-    return qs.distinct().prefetch_related("keywords", "leaders", "unit__parents").annotate(
-        member_count=Count("affiliations", filter=Q(affiliations__end__isnull=True), distinct=True)
-    ).order_by("name", "pk")
+    return (
+        qs.distinct()
+        .prefetch_related("keywords", "leaders", "unit__parents")
+        .annotate(member_count=Count("affiliations", filter=Q(affiliations__end__isnull=True), distinct=True))
+        .order_by("name", "pk")
+    )
 
 
 def search_units(q: str = "", institution: int | None = None) -> QuerySet[Unit]:
     qs = Unit.objects.all()
     for term in _terms(q):
         qs = qs.filter(
-            Q(name__icontains=term) | Q(acronym__icontains=term) | Q(code__icontains=term)
-            | Q(rnsr__icontains=term) | Q(city__icontains=term)
+            Q(name__icontains=term)
+            | Q(acronym__icontains=term)
+            | Q(code__icontains=term)
+            | Q(rnsr__icontains=term)
+            | Q(city__icontains=term)
         )
     if institution:
         qs = qs.filter(parents__id=institution)
-    return qs.distinct().prefetch_related("parents").annotate(team_count=Count("teams", distinct=True)).order_by("name", "pk")
+    return (
+        qs.distinct()
+        .prefetch_related("parents")
+        .annotate(team_count=Count("teams", distinct=True))
+        .order_by("name", "pk")
+    )
 
 
 def search_institutions(q: str = "", kind: str = "") -> QuerySet[Institution]:
     qs = Institution.objects.all()
     for term in _terms(q):
-        qs = qs.filter(Q(name__icontains=term) | Q(acronym__icontains=term) | Q(city__icontains=term) | Q(ror=term))
+        qs = qs.filter(
+            Q(name__icontains=term) | Q(acronym__icontains=term) | Q(city__icontains=term) | Q(ror=term)
+        )
     if kind:
         qs = qs.filter(kind=kind)
     return qs.annotate(
@@ -99,12 +115,18 @@ def search_institutions(q: str = "", kind: str = "") -> QuerySet[Institution]:
     ).order_by("kind", "name")
 
 
-def search_platforms(q: str = "", institution: int | None = None, technology: int | None = None) -> QuerySet[Platform]:
+def search_platforms(
+    q: str = "", institution: int | None = None, technology: int | None = None
+) -> QuerySet[Platform]:
     qs = Platform.objects.select_related("host_institution", "host_unit")
     for term in _terms(q):
         qs = qs.filter(
-            Q(name__icontains=term) | Q(acronym__icontains=term) | Q(technologies__normalised__contains=term)
-            | Q(services__icontains=term) | Q(equipment__icontains=term) | Q(description__icontains=term)
+            Q(name__icontains=term)
+            | Q(acronym__icontains=term)
+            | Q(technologies__normalised__contains=term)
+            | Q(services__icontains=term)
+            | Q(equipment__icontains=term)
+            | Q(description__icontains=term)
         )
     if institution:
         qs = qs.filter(host_institution_id=institution)
@@ -124,14 +146,17 @@ def visible_person_fields(viewer: Any, person: Person) -> set[str]:
 
 
 def person_detail(pk: int) -> Person:
-    return (
-        Person.objects.prefetch_related(
-            "keywords",
-            Prefetch("affiliations", queryset=Affiliation.objects.select_related("institution", "unit", "team").order_by("-is_primary", "end", "-start")),
-            "led_teams__unit",
-            "managed_platforms",
-        ).get(pk=pk)
-    )
+    return Person.objects.prefetch_related(
+        "keywords",
+        Prefetch(
+            "affiliations",
+            queryset=Affiliation.objects.select_related("institution", "unit", "team").order_by(
+                "-is_primary", "end", "-start"
+            ),
+        ),
+        "led_teams__unit",
+        "managed_platforms",
+    ).get(pk=pk)
 
 
 def filter_choices() -> dict[str, Any]:
@@ -169,7 +194,9 @@ def map_points() -> dict[str, list[dict[str, Any]]]:
             "url": i.get_absolute_url(),
         }
         for i in Institution.objects.filter(latitude__isnull=False, longitude__isnull=False).annotate(
-            people_count=Count("affiliations__person", filter=Q(affiliations__end__isnull=True), distinct=True)
+            people_count=Count(
+                "affiliations__person", filter=Q(affiliations__end__isnull=True), distinct=True
+            )
         )
     ]
     platforms = [
@@ -183,6 +210,8 @@ def map_points() -> dict[str, list[dict[str, Any]]]:
             "lon": float(p.host_institution.longitude),
             "url": p.get_absolute_url(),
         }
-        for p in Platform.objects.select_related("host_institution").filter(host_institution__latitude__isnull=False)
+        for p in Platform.objects.select_related("host_institution").filter(
+            host_institution__latitude__isnull=False
+        )
     ]
     return {"institutions": institutions, "platforms": platforms}

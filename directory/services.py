@@ -18,8 +18,8 @@ from directory.models import (
     Keyword,
     Person,
     Platform,
-    TechTransferOffice,
     Team,
+    TechTransferOffice,
     Unit,
     Visibility,
 )
@@ -122,7 +122,9 @@ def _write(
     return instance
 
 
-def _check_unique(model: type[models.Model], instance: models.Model, field: str, value: str, message: str) -> None:
+def _check_unique(
+    model: type[models.Model], instance: models.Model, field: str, value: str, message: str
+) -> None:
     if value and model._default_manager.filter(**{field: value}).exclude(pk=instance.pk).exists():
         raise InvalidInput(message, field=field)
 
@@ -131,24 +133,52 @@ def _check_unique(model: type[models.Model], instance: models.Model, field: str,
 
 
 INSTITUTION_FIELDS = (
-    "name", "acronym", "kind", "category", "is_research_body", "ror", "website", "description",
-    "street", "postcode", "city", "latitude", "longitude",
+    "name",
+    "acronym",
+    "kind",
+    "category",
+    "is_research_body",
+    "ror",
+    "website",
+    "description",
+    "street",
+    "postcode",
+    "city",
+    "latitude",
+    "longitude",
 )
 
 
 @transaction.atomic
 def save_institution(
-    *, data: dict[str, Any], actor: Any, instance: Institution | None = None, expected_version: int | None = None
+    *,
+    data: dict[str, Any],
+    actor: Any,
+    instance: Institution | None = None,
+    expected_version: int | None = None,
 ) -> Institution:
     instance = instance or Institution()
     data = _normalise_identifiers({k: v for k, v in data.items() if k in INSTITUTION_FIELDS or k == "logo"})
     if not str(data.get("name", instance.name) or "").strip():
         raise InvalidInput("Le nom est obligatoire.", field="name")
-    _check_unique(Institution, instance, "ror", data.get("ror", ""), "Une autre institution porte déjà cet identifiant ROR.")
-    if Institution.objects.filter(name__iexact=data.get("name", instance.name)).exclude(pk=instance.pk).exists():
+    _check_unique(
+        Institution,
+        instance,
+        "ror",
+        data.get("ror", ""),
+        "Une autre institution porte déjà cet identifiant ROR.",
+    )
+    if (
+        Institution.objects.filter(name__iexact=data.get("name", instance.name))
+        .exclude(pk=instance.pk)
+        .exists()
+    ):
         raise InvalidInput("Une institution porte déjà ce nom.", field="name")
     institution = _write(
-        instance=instance, data=data, actor=actor, action="created" if instance.pk is None else "updated",
+        instance=instance,
+        data=data,
+        actor=actor,
+        action="created" if instance.pk is None else "updated",
         expected_version=expected_version,
     )
     if "name" in data or "acronym" in data:
@@ -175,8 +205,12 @@ def save_unit(
         raise InvalidInput("Le nom est obligatoire.", field="name")
     _check_unique(Unit, instance, "rnsr", data.get("rnsr", ""), "Une autre unité porte déjà ce numéro RNSR.")
     unit = _write(
-        instance=instance, data=data, actor=actor, action="created" if instance.pk is None else "updated",
-        expected_version=expected_version, m2m={"parents": parents} if parents is not None else None,
+        instance=instance,
+        data=data,
+        actor=actor,
+        action="created" if instance.pk is None else "updated",
+        expected_version=expected_version,
+        m2m={"parents": parents} if parents is not None else None,
     )
     refresh_search_text(Person.objects.filter(affiliations__unit=unit).distinct())
     return unit
@@ -200,7 +234,11 @@ def save_team(
     unit = data.get("unit") or (instance.unit if instance.unit_id else None)
     if unit is None:
         raise InvalidInput("Choisissez l'unité de l'équipe.", field="unit")
-    if Team.objects.filter(unit=unit, name__iexact=data.get("name", instance.name)).exclude(pk=instance.pk).exists():
+    if (
+        Team.objects.filter(unit=unit, name__iexact=data.get("name", instance.name))
+        .exclude(pk=instance.pk)
+        .exists()
+    ):
         raise InvalidInput("Cette unité a déjà une équipe de ce nom.", field="name")
     m2m: dict[str, Iterable[Any]] = {}
     if keywords is not None:
@@ -208,8 +246,12 @@ def save_team(
     if leaders is not None:
         m2m["leaders"] = list(leaders)
     team = _write(
-        instance=instance, data=data, actor=actor, action="created" if instance.pk is None else "updated",
-        expected_version=expected_version, m2m=m2m,
+        instance=instance,
+        data=data,
+        actor=actor,
+        action="created" if instance.pk is None else "updated",
+        expected_version=expected_version,
+        m2m=m2m,
     )
     refresh_search_text(Person.objects.filter(affiliations__team=team).distinct())
     return team
@@ -218,8 +260,26 @@ def save_team(
 # --- people ------------------------------------------------------------------------------
 
 
-PERSON_FIELDS = ("first_name", "last_name", "title", "career_stage", "email", "phone", "orcid", "idref", "gender", "bio")
-PROFILE_FIELDS = ("title", "career_stage", "phone", "orcid", "idref", "bio")  # what a person edits on themself
+PERSON_FIELDS = (
+    "first_name",
+    "last_name",
+    "title",
+    "career_stage",
+    "email",
+    "phone",
+    "orcid",
+    "idref",
+    "gender",
+    "bio",
+)
+PROFILE_FIELDS = (
+    "title",
+    "career_stage",
+    "phone",
+    "orcid",
+    "idref",
+    "bio",
+)  # what a person edits on themself
 
 
 def _validate_visibility(visibility: dict[str, str]) -> dict[str, str]:
@@ -246,20 +306,30 @@ def save_person(
 ) -> Person:
     instance = instance or Person()
     allowed = set(allowed_fields)
-    data = _normalise_identifiers({k: (v.strip() if isinstance(v, str) else v) for k, v in data.items() if k in allowed})
+    data = _normalise_identifiers(
+        {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items() if k in allowed}
+    )
     for required in ("first_name", "last_name"):
         if required in allowed and not (data.get(required) or getattr(instance, required)):
             raise InvalidInput("Ce champ est obligatoire.", field=required)
     if "email" in data:
         data["email"] = (data["email"] or "").lower()
-    _check_unique(Person, instance, "orcid", data.get("orcid", ""), "Une autre personne de l'annuaire a déjà cet ORCID.")
-    _check_unique(Person, instance, "idref", data.get("idref", ""), "Une autre personne de l'annuaire a déjà cet IdRef.")
+    _check_unique(
+        Person, instance, "orcid", data.get("orcid", ""), "Une autre personne de l'annuaire a déjà cet ORCID."
+    )
+    _check_unique(
+        Person, instance, "idref", data.get("idref", ""), "Une autre personne de l'annuaire a déjà cet IdRef."
+    )
     if visibility is not None:
         data["visibility"] = {**instance.visibility, **_validate_visibility(visibility)}
     m2m = {"keywords": get_or_create_keywords(keywords)} if keywords is not None else None
     person = _write(
-        instance=instance, data=data, actor=actor, action="created" if instance.pk is None else "updated",
-        expected_version=expected_version, m2m=m2m,
+        instance=instance,
+        data=data,
+        actor=actor,
+        action="created" if instance.pk is None else "updated",
+        expected_version=expected_version,
+        m2m=m2m,
     )
     refresh_search_text([person])
     return person
@@ -267,13 +337,23 @@ def save_person(
 
 @transaction.atomic
 def update_own_profile(
-    *, person: Person, actor: Any, data: dict[str, Any], keywords: Iterable[str], visibility: dict[str, str],
+    *,
+    person: Person,
+    actor: Any,
+    data: dict[str, Any],
+    keywords: Iterable[str],
+    visibility: dict[str, str],
     expected_version: int,
 ) -> Person:
     """A person edits their own record: not their name or e-mail (the secretariat keeps those)."""
     return save_person(
-        instance=person, data=data, actor=actor, keywords=keywords, visibility=visibility,
-        expected_version=expected_version, allowed_fields=PROFILE_FIELDS,
+        instance=person,
+        data=data,
+        actor=actor,
+        keywords=keywords,
+        visibility=visibility,
+        expected_version=expected_version,
+        allowed_fields=PROFILE_FIELDS,
     )
 
 
@@ -301,10 +381,21 @@ def add_affiliation(
     if is_primary:
         person.affiliations.update(is_primary=False)
     affiliation = Affiliation.objects.create(
-        person=person, institution=institution, unit=unit, team=team, position=position,
-        start=start, end=end, is_primary=is_primary or not person.affiliations.exists(),
+        person=person,
+        institution=institution,
+        unit=unit,
+        team=team,
+        position=position,
+        start=start,
+        end=end,
+        is_primary=is_primary or not person.affiliations.exists(),
     )
-    record_audit(action="directory.affiliation.created", actor=actor, target=person, data={"affiliation": affiliation.pk})
+    record_audit(
+        action="directory.affiliation.created",
+        actor=actor,
+        target=person,
+        data={"affiliation": affiliation.pk},
+    )
     refresh_search_text([person])
     return affiliation
 
@@ -315,14 +406,24 @@ def end_affiliation(*, affiliation: Affiliation, actor: Any, end: Any) -> Affili
         raise InvalidInput("La fin doit être postérieure au début.", field="end")
     affiliation.end = end
     affiliation.save(update_fields=["end"])
-    record_audit(action="directory.affiliation.ended", actor=actor, target=affiliation.person, data={"affiliation": affiliation.pk})
+    record_audit(
+        action="directory.affiliation.ended",
+        actor=actor,
+        target=affiliation.person,
+        data={"affiliation": affiliation.pk},
+    )
     return affiliation
 
 
 @transaction.atomic
 def remove_affiliation(*, affiliation: Affiliation, actor: Any) -> None:
     person = affiliation.person
-    record_audit(action="directory.affiliation.deleted", actor=actor, target=person, data={"affiliation": affiliation.pk})
+    record_audit(
+        action="directory.affiliation.deleted",
+        actor=actor,
+        target=person,
+        data={"affiliation": affiliation.pk},
+    )
     affiliation.delete()
     refresh_search_text([person])
 
@@ -377,9 +478,8 @@ def refresh_search_text(people: Iterable[Person]) -> None:
     ids = [p.pk for p in people]
     if not ids:
         return
-    rows = (
-        Person.objects.filter(pk__in=ids)
-        .prefetch_related("keywords", "affiliations__institution", "affiliations__unit", "affiliations__team")
+    rows = Person.objects.filter(pk__in=ids).prefetch_related(
+        "keywords", "affiliations__institution", "affiliations__unit", "affiliations__team"
     )
     updates = []
     for person in rows:
@@ -392,8 +492,21 @@ def refresh_search_text(people: Iterable[Person]) -> None:
 
 
 PLATFORM_FIELDS = (
-    "name", "acronym", "host_institution", "host_unit", "description", "services", "equipment", "label",
-    "label_start", "label_end", "access_conditions", "pricing", "site", "contact_email", "website",
+    "name",
+    "acronym",
+    "host_institution",
+    "host_unit",
+    "description",
+    "services",
+    "equipment",
+    "label",
+    "label_start",
+    "label_end",
+    "access_conditions",
+    "pricing",
+    "site",
+    "contact_email",
+    "website",
 )
 
 
@@ -422,8 +535,12 @@ def save_platform(
     if managers is not None:
         m2m["managers"] = list(managers)
     return _write(
-        instance=instance, data=data, actor=actor, action="created" if instance.pk is None else "updated",
-        expected_version=expected_version, m2m=m2m,
+        instance=instance,
+        data=data,
+        actor=actor,
+        action="created" if instance.pk is None else "updated",
+        expected_version=expected_version,
+        m2m=m2m,
     )
 
 
@@ -442,6 +559,10 @@ def save_tech_transfer_office(
     if not str(data.get("name", instance.name) or "").strip():
         raise InvalidInput("Le nom est obligatoire.", field="name")
     return _write(
-        instance=instance, data=data, actor=actor, action="created" if instance.pk is None else "updated",
-        expected_version=expected_version, m2m={"institutions": institutions} if institutions is not None else None,
+        instance=instance,
+        data=data,
+        actor=actor,
+        action="created" if instance.pk is None else "updated",
+        expected_version=expected_version,
+        m2m={"institutions": institutions} if institutions is not None else None,
     )

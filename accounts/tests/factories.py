@@ -17,7 +17,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     def roles(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
         if not create:
             return
-        for role in extracted or [Role.RESEARCHER]:
+        for role in [Role.RESEARCHER] if extracted is None else extracted:
             RoleGrant.objects.get_or_create(user=self, role=role)
         self.save()
 

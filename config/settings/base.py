@@ -151,7 +151,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 
 # --- e-mail -------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Cancéropôle Île-de-France <no-reply@canceropole.example>")
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Cancéropôle Île-de-France <no-reply@canceropole.example>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- API ----------------------------------------------------------------------------------

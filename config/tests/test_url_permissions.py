@@ -77,7 +77,10 @@ def test_anonymous_and_plain_researcher_get_nothing(name, client, world, researc
     if rule.access in (Access.SIGNED_IN, Access.STAFF):
         assert _is_login_redirect(anonymous) or anonymous.status_code == 401, (name, anonymous.status_code)
     else:
-        assert _is_login_redirect(anonymous) or anonymous.status_code in (401, 404), (name, anonymous.status_code)
+        assert _is_login_redirect(anonymous) or anonymous.status_code in (401, 404), (
+            name,
+            anonymous.status_code,
+        )
 
     client.force_login(researcher)
     signed_in = call(url)

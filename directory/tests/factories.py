@@ -1,7 +1,18 @@
 import factory
 
 from directory.identifiers import orcid_check_character
-from directory.models import Affiliation, CareerStage, Institution, Keyword, Person, Platform, TechTransferOffice, Team, Unit, UnitParent
+from directory.models import (
+    Affiliation,
+    CareerStage,
+    Institution,
+    Keyword,
+    Person,
+    Platform,
+    Team,
+    TechTransferOffice,
+    Unit,
+    UnitParent,
+)
 from directory.services import fold
 
 

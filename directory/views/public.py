@@ -10,11 +10,10 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-
 from django.utils.translation import gettext as _
 
 from directory import selectors
-from directory.models import CareerStage, Institution, Keyword, Platform, TechTransferOffice, Team, Unit
+from directory.models import CareerStage, Institution, Keyword, Platform, Team, TechTransferOffice, Unit
 
 PAGE_SIZE = 25
 
@@ -27,7 +26,13 @@ def _int(value: str | None) -> int | None:
 
 
 def _render_list(
-    request: HttpRequest, *, queryset: QuerySet, template: str, results_template: str, tab: str, **context: Any
+    request: HttpRequest,
+    *,
+    queryset: QuerySet,
+    template: str,
+    results_template: str,
+    tab: str,
+    **context: Any,
 ) -> HttpResponse:
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     if queryset.model is selectors.Person:
@@ -54,7 +59,9 @@ def people(request: HttpRequest) -> HttpResponse:
         institution=_int(request.GET.get("institution")),
         unit=_int(request.GET.get("unit")),
         team=_int(request.GET.get("team")),
-        career_stage=request.GET.get("career_stage", "") if request.GET.get("career_stage") in CareerStage.values else "",
+        career_stage=request.GET.get("career_stage", "")
+        if request.GET.get("career_stage") in CareerStage.values
+        else "",
         keyword=_int(request.GET.get("keyword")),
     )
     return _render_list(
@@ -108,9 +115,15 @@ def teams(request: HttpRequest) -> HttpResponse:
 
 
 def team(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_object_or_404(Team.objects.select_related("unit").prefetch_related("keywords", "leaders", "unit__parents"), pk=pk)
+    record = get_object_or_404(
+        Team.objects.select_related("unit").prefetch_related("keywords", "leaders", "unit__parents"), pk=pk
+    )
     members = selectors.search_people(selectors.PersonFilters(team=record.pk), request.user)
-    return render(request, "directory/team.html", {"team": record, "members": members, "can_manage": request.user.has_perm("directory.manage")})
+    return render(
+        request,
+        "directory/team.html",
+        {"team": record, "members": members, "can_manage": request.user.has_perm("directory.manage")},
+    )
 
 
 def units(request: HttpRequest) -> HttpResponse:
@@ -128,7 +141,9 @@ def units(request: HttpRequest) -> HttpResponse:
 
 
 def unit(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_object_or_404(Unit.objects.select_related("director").prefetch_related("parent_links__institution"), pk=pk)
+    record = get_object_or_404(
+        Unit.objects.select_related("director").prefetch_related("parent_links__institution"), pk=pk
+    )
     unit_teams = selectors.search_teams().filter(unit=record)
     return render(
         request,
@@ -137,7 +152,9 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
             "unit": record,
             "teams": unit_teams,
             "platforms": record.platforms.all(),
-            "people_count": selectors.search_people(selectors.PersonFilters(unit=record.pk), request.user).count(),
+            "people_count": selectors.search_people(
+                selectors.PersonFilters(unit=record.pk), request.user
+            ).count(),
             "can_manage": request.user.has_perm("directory.manage"),
         },
     )
@@ -168,7 +185,9 @@ def institution(request: HttpRequest, pk: int) -> HttpResponse:
             "units": selectors.search_units(institution=record.pk),
             "platforms": record.platforms.all(),
             "offices": record.tech_transfer_offices.all(),
-            "people_count": selectors.search_people(selectors.PersonFilters(institution=record.pk), request.user).count(),
+            "people_count": selectors.search_people(
+                selectors.PersonFilters(institution=record.pk), request.user
+            ).count(),
             "can_manage": request.user.has_perm("directory.manage"),
         },
     )
@@ -193,9 +212,16 @@ def platforms(request: HttpRequest) -> HttpResponse:
 
 def platform(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(
-        Platform.objects.select_related("host_institution", "host_unit").prefetch_related("technologies", "managers"), pk=pk
+        Platform.objects.select_related("host_institution", "host_unit").prefetch_related(
+            "technologies", "managers"
+        ),
+        pk=pk,
     )
-    return render(request, "directory/platform.html", {"platform": record, "can_manage": request.user.has_perm("directory.manage")})
+    return render(
+        request,
+        "directory/platform.html",
+        {"platform": record, "can_manage": request.user.has_perm("directory.manage")},
+    )
 
 
 def offices(request: HttpRequest) -> HttpResponse:
@@ -215,4 +241,8 @@ def offices(request: HttpRequest) -> HttpResponse:
 
 def office(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(TechTransferOffice.objects.prefetch_related("institutions"), pk=pk)
-    return render(request, "directory/office.html", {"office": record, "can_manage": request.user.has_perm("directory.manage")})
+    return render(
+        request,
+        "directory/office.html",
+        {"office": record, "can_manage": request.user.has_perm("directory.manage")},
+    )
