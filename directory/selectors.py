@@ -14,6 +14,18 @@ def _terms(query: str) -> list[str]:
     return [t for t in fold(query).replace(",", " ").split() if len(t) > 1 or t.isdigit()][:8]
 
 
+def shown_to(viewer: Any, field: str, prefix: str = "") -> Q:
+    """Condition on people: ``field`` is visible to ``viewer``. A person who never chose keeps the
+    field's default level (the JSON key is then absent, hence the explicit null test)."""
+    levels = viewer_level(viewer)
+    key = f"{prefix}visibility__{field}"
+    default_shown = Person.VISIBILITY_DEFAULTS.get(field, Visibility.PUBLIC) in levels
+    condition = Q(**{f"{key}__in": sorted(levels)})
+    if default_shown:
+        condition |= Q(**{f"{key}__isnull": True})
+    return condition
+
+
 def current_affiliations() -> QuerySet[Affiliation]:
     return Affiliation.objects.filter(end__isnull=True).select_related("institution", "unit", "team")
 
@@ -44,11 +56,10 @@ def search_people(filters: PersonFilters, viewer: Any = None) -> QuerySet[Person
         qs = qs.filter(Exists(current.filter(unit_id=filters.unit)))
     if filters.team:
         qs = qs.filter(Exists(current.filter(team_id=filters.team)))
-    hidden = [level for level in Visibility.values if level not in viewer_level(viewer)]
-    if hidden and (filters.institution or filters.unit or filters.team):
-        qs = qs.exclude(visibility__affiliations__in=hidden)
-    if hidden and filters.keyword:
-        qs = qs.exclude(visibility__keywords__in=hidden)
+    if filters.institution or filters.unit or filters.team:
+        qs = qs.filter(shown_to(viewer, "affiliations"))
+    if filters.keyword:
+        qs = qs.filter(shown_to(viewer, "keywords"))
     if filters.career_stage:
         qs = qs.filter(career_stage=filters.career_stage)
     if filters.keyword:
@@ -101,7 +112,7 @@ def search_units(q: str = "", institution: int | None = None) -> QuerySet[Unit]:
     )
 
 
-def search_institutions(q: str = "", kind: str = "") -> QuerySet[Institution]:
+def search_institutions(q: str = "", kind: str = "", viewer: Any = None) -> QuerySet[Institution]:
     qs = Institution.objects.all()
     for term in _terms(q):
         qs = qs.filter(
@@ -110,7 +121,7 @@ def search_institutions(q: str = "", kind: str = "") -> QuerySet[Institution]:
     if kind:
         qs = qs.filter(kind=kind)
     return qs.annotate(
-        people_count=Count("affiliations__person", filter=Q(affiliations__end__isnull=True), distinct=True),
+        people_count=Count("affiliations__person", filter=_counted_affiliations(viewer), distinct=True),
         unit_count=Count("units", distinct=True),
     ).order_by("kind", "name")
 
@@ -179,8 +190,14 @@ def network_figures() -> dict[str, int]:
     }
 
 
-def map_points() -> dict[str, list[dict[str, Any]]]:
-    """Institutions and platforms with coordinates, with the people counted per institution."""
+def _counted_affiliations(viewer: Any) -> Q:
+    """Current affiliations that ``viewer`` may see (people may hide theirs from the public)."""
+    return Q(affiliations__end__isnull=True) & shown_to(viewer, "affiliations", prefix="affiliations__person__")
+
+
+def map_points(viewer: Any = None) -> dict[str, list[dict[str, Any]]]:
+    """Institutions and platforms with coordinates, with the people counted per institution
+    (only people whose affiliations ``viewer`` may see)."""
     institutions = [
         {
             "id": i.pk,
@@ -194,9 +211,7 @@ def map_points() -> dict[str, list[dict[str, Any]]]:
             "url": i.get_absolute_url(),
         }
         for i in Institution.objects.filter(latitude__isnull=False, longitude__isnull=False).annotate(
-            people_count=Count(
-                "affiliations__person", filter=Q(affiliations__end__isnull=True), distinct=True
-            )
+            people_count=Count("affiliations__person", filter=_counted_affiliations(viewer), distinct=True)
         )
     ]
     platforms = [

@@ -80,6 +80,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     orcid = factory.Sequence(make_orcid)
     search_text = factory.LazyAttribute(lambda o: fold(f"{o.first_name} {o.last_name}"))
+    public_search_text = factory.LazyAttribute(lambda o: fold(f"{o.first_name} {o.last_name}"))
 
 
 class AffiliationFactory(factory.django.DjangoModelFactory):

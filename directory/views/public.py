@@ -165,7 +165,7 @@ def institutions(request: HttpRequest) -> HttpResponse:
     kind = kind if kind in Institution.Kind.values else ""
     return _render_list(
         request,
-        queryset=selectors.search_institutions(request.GET.get("q", "").strip(), kind),
+        queryset=selectors.search_institutions(request.GET.get("q", "").strip(), kind, request.user),
         template="directory/institutions.html",
         results_template="directory/_institutions_results.html",
         tab="institutions",
