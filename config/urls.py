@@ -10,6 +10,8 @@ urlpatterns = [
     path("account/tokens/", include("api.urls")),
     path("account/", include("accounts.urls")),
     path("directory/", include("directory.urls")),
+    path("expertise/", include("expertise.urls")),
+    path("outputs/", include("outputs.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),

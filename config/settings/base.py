@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "accounts",
     "directory",
     "outputs",
+    "expertise",
     "api",
 ]
 

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from expertise.views import network
+
+app_name = "expertise"
+
+urlpatterns = [
+    # --- collaboration network (expertise/views/network.py) ---
+    path("network/", network.collaboration_network, name="network"),
+    # --- expert search, collaborators, reviewer suggestions (expertise/views/search.py) ---
+]
