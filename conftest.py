@@ -73,7 +73,7 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture
-def browser_page(live_server):  # type: ignore[no-untyped-def]
+def browser_page(live_server, monkeypatch):  # type: ignore[no-untyped-def]
     """A Chromium page for journeys in a real browser; skipped (with how to enable it) when the
     browser is missing, except in CI where CANCEROPOLE_REQUIRE_BROWSER=1 makes that a failure."""
     import os
@@ -85,7 +85,7 @@ def browser_page(live_server):  # type: ignore[no-untyped-def]
         pytest.skip(message)
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
     # test itself are still synchronous and safe.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -20,7 +20,7 @@ def _sign_in(page, email):  # type: ignore[no-untyped-def]
     page.goto(page.base_url + "/accounts/login/")
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")
 
 
 def test_researcher_searches_the_directory_opens_a_person_and_edits_own_profile(browser_page):
@@ -46,7 +46,7 @@ def test_researcher_searches_the_directory_opens_a_person_and_edits_own_profile(
     page.click("text=Modifier mon profil")
     page.fill("textarea[name=bio]", "Je travaille sur la résistance aux inhibiteurs de checkpoint.")
     page.fill("input[name=orcid]", "0000-0002-1825-0097")
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_selector("text=résistance aux inhibiteurs")
     me.refresh_from_db()
     assert me.orcid == "0000-0002-1825-0097" and "checkpoint" in me.bio
@@ -73,11 +73,11 @@ def test_staff_signs_in_with_totp_and_runs_a_dry_run_import(browser_page, settin
     page.fill(
         "input[name=code]", format_hotp_value(hotp_value(secret, list(yield_hotp_counters_from_time())[-1]))
     )
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")
     page.goto(page.base_url + "/directory/manage/")
     page.click("a[href$='/directory/manage/import/']")
     page.set_input_files("input[type=file]", str(FIXTURES / "personnes-exemple.csv"))
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_selector("table")
     assert "créée" in page.content() or "created" in page.content()
     assert Person.objects.count() == before  # a dry run writes nothing
