@@ -117,6 +117,8 @@ CANCEROPOLE_STAFF_MFA_REQUIRED = env.bool("CANCEROPOLE_STAFF_MFA_REQUIRED", defa
 # Staff sessions end after this many minutes without a request.
 CANCEROPOLE_STAFF_IDLE_MINUTES = env.int("CANCEROPOLE_STAFF_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+# Where people write to the secretariat (shown on help pages and in e-mails).
+CANCEROPOLE_CONTACT_EMAIL = env.str("CANCEROPOLE_CONTACT_EMAIL", default="secretariat@canceropole-idf.example")
 
 # --- internationalisation ----------------------------------------------------------------
 LANGUAGE_CODE = "fr"
