@@ -7,7 +7,7 @@ queries whatever its length.
 
 from typing import Any, TypeVar
 
-from django.db.models import Model, Prefetch, Q, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -15,7 +15,6 @@ from api.models import ApiToken, hash_secret
 from core.errors import NotFound
 from directory import selectors as directory
 from directory.models import Institution, Person, Platform, Team, TechTransferOffice, Unit
-from directory.services import fold
 
 M = TypeVar("M", bound=Model)
 _MAX_SECRET_LENGTH = 200
@@ -118,16 +117,7 @@ def platform(pk: int) -> Platform:
 
 
 def tech_transfer_offices(*, q: str = "", institution: int | None = None) -> QuerySet[TechTransferOffice]:
-    qs = TechTransferOffice.objects.all()
-    for term in fold(q).replace(",", " ").split()[:8]:
-        qs = qs.filter(Q(name__icontains=term) | Q(acronym__icontains=term) | Q(city__icontains=term))
-    if institution:
-        qs = qs.filter(institutions__id=institution)
-    return (
-        qs.distinct()
-        .prefetch_related(Prefetch("institutions", queryset=Institution.objects.order_by("name", "pk")))
-        .order_by("name", "pk")
-    )
+    return directory.search_offices(q, institution)
 
 
 def tech_transfer_office(pk: int) -> TechTransferOffice:

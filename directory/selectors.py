@@ -5,7 +5,17 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from directory.models import Affiliation, Institution, Keyword, Person, Platform, Team, Unit, Visibility
+from directory.models import (
+    Affiliation,
+    Institution,
+    Keyword,
+    Person,
+    Platform,
+    Team,
+    TechTransferOffice,
+    Unit,
+    Visibility,
+)
 from directory.permissions import viewer_level
 from directory.services import fold
 
@@ -146,6 +156,19 @@ def search_platforms(
     return qs.distinct().prefetch_related("technologies").order_by("name", "pk")
 
 
+def search_offices(q: str = "", institution: int | None = None) -> QuerySet[TechTransferOffice]:
+    qs = TechTransferOffice.objects.all()
+    for term in _terms(q):
+        qs = qs.filter(Q(name__icontains=term) | Q(acronym__icontains=term) | Q(city__icontains=term))
+    if institution:
+        qs = qs.filter(institutions__id=institution)
+    return (
+        qs.distinct()
+        .prefetch_related(Prefetch("institutions", queryset=Institution.objects.order_by("name", "pk")))
+        .order_by("name", "pk")
+    )
+
+
 def visible_person_fields(viewer: Any, person: Person) -> set[str]:
     """The fields of ``person`` that ``viewer`` may read (the person always sees their own)."""
     if viewer is not None and viewer.is_authenticated and person.user_id == viewer.pk:
@@ -187,12 +210,15 @@ def network_figures() -> dict[str, int]:
         "teams": Team.objects.count(),
         "people": Person.objects.count(),
         "platforms": Platform.objects.count(),
+        "offices": TechTransferOffice.objects.count(),
     }
 
 
 def _counted_affiliations(viewer: Any) -> Q:
     """Current affiliations that ``viewer`` may see (people may hide theirs from the public)."""
-    return Q(affiliations__end__isnull=True) & shown_to(viewer, "affiliations", prefix="affiliations__person__")
+    return Q(affiliations__end__isnull=True) & shown_to(
+        viewer, "affiliations", prefix="affiliations__person__"
+    )
 
 
 def map_points(viewer: Any = None) -> dict[str, list[dict[str, Any]]]:

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Count, Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -56,6 +56,7 @@ from directory.selectors import (
     PersonFilters,
     network_figures,
     search_institutions,
+    search_offices,
     search_people,
     search_platforms,
     search_teams,
@@ -66,10 +67,7 @@ PAGE_SIZE = 25
 
 
 def _search_offices(q: str, viewer: Any = None) -> QuerySet[TechTransferOffice]:
-    qs = TechTransferOffice.objects.prefetch_related("institutions")
-    for term in q.split()[:8]:
-        qs = qs.filter(Q(name__icontains=term) | Q(acronym__icontains=term) | Q(city__icontains=term))
-    return qs.order_by("name", "pk")
+    return search_offices(q)
 
 
 @dataclass(frozen=True)
@@ -259,7 +257,7 @@ def _field_label(model: type[Model], name: str) -> str:
 
 @require_perm("directory.manage")
 def dashboard(request: HttpRequest) -> HttpResponse:
-    figures = {**network_figures(), "offices": TechTransferOffice.objects.count()}
+    figures = network_figures()
     counts = [
         (SECTIONS["person"], figures["people"]),
         (SECTIONS["team"], figures["teams"]),

@@ -225,13 +225,9 @@ def platform(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def offices(request: HttpRequest) -> HttpResponse:
-    queryset = TechTransferOffice.objects.prefetch_related("institutions").order_by("name")
-    q = request.GET.get("q", "").strip()
-    if q:
-        queryset = queryset.filter(name__icontains=q) | queryset.filter(acronym__icontains=q)
     return _render_list(
         request,
-        queryset=queryset,
+        queryset=selectors.search_offices(request.GET.get("q", "").strip()),
         template="directory/offices.html",
         results_template="directory/_offices_results.html",
         tab="offices",
