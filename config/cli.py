@@ -58,7 +58,7 @@ def demo(argv: Sequence[str]) -> int:
     print(f"  Database: {settings.DATABASES['default']['NAME']}")
     print("  Demo accounts (one per role):")
     for role, email, password in demo_accounts():
-        print(f"    {role:<38} {email:<36} {password}")
+        print(f"    {role:<44} {email:<34} {password}")
     if not settings.CANCEROPOLE_STAFF_MFA_REQUIRED:
         print("  Note: two-factor authentication is optional for staff in this demo")
         print("        (set CANCEROPOLE_STAFF_MFA_REQUIRED=true to enforce it, as in production).")

@@ -8,6 +8,6 @@ def platform(request: HttpRequest) -> dict:
 
     return {
         "PLATFORM_NAME": "Cancéropôle Île-de-France",
-        "navigation": navigation_for(request.user),
+        "navigation": navigation_for(request.user, request.path),
         "LANGUAGES": settings.LANGUAGES,
     }

@@ -31,11 +31,20 @@ def register(item: NavItem) -> None:
     _items.sort(key=lambda i: i.order)
 
 
-def navigation_for(user: Any) -> dict[str, list[dict[str, str]]]:
-    menu: dict[str, list[dict[str, str]]] = {"main": [], "staff": []}
-    for item in _items:
-        if item.visible(user):
-            menu[item.section].append({"label": str(item.label), "url": reverse(item.url_name)})
+def navigation_for(user: Any, path: str = "") -> dict[str, list[dict[str, Any]]]:
+    """The entries ``user`` may see; the one whose address is the longest prefix of ``path`` is
+    marked current."""
+    menu: dict[str, list[dict[str, Any]]] = {"main": [], "staff": []}
+    entries = [
+        {"label": str(item.label), "url": reverse(item.url_name), "current": False, "section": item.section}
+        for item in _items
+        if item.visible(user)
+    ]
+    matching = [e for e in entries if path.startswith(e["url"]) and e["url"] != "/"]
+    if matching:
+        max(matching, key=lambda e: len(e["url"]))["current"] = True
+    for entry in entries:
+        menu[entry.pop("section")].append(entry)
     return menu
 
 

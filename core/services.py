@@ -61,6 +61,7 @@ class EmailMessage:
     context: dict[str, Any] = field(default_factory=dict)
     language: str = settings.LANGUAGE_CODE
     reply_to: list[str] = field(default_factory=list)
+    attachments: tuple[tuple[str, bytes, str], ...] = ()  # (file name, content, MIME type)
 
 
 def render_email(message: EmailMessage) -> EmailMultiAlternatives:
@@ -80,6 +81,8 @@ def render_email(message: EmailMessage) -> EmailMultiAlternatives:
     )
     if html:
         mail.attach_alternative(html, "text/html")
+    for name, content, mimetype in message.attachments:
+        mail.attach(name, content, mimetype)
     return mail
 
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from directory.models import (
     Affiliation,
@@ -133,7 +133,14 @@ def search_institutions(q: str = "", kind: str = "", viewer: Any = None) -> Quer
     return qs.annotate(
         people_count=Count("affiliations__person", filter=_counted_affiliations(viewer), distinct=True),
         unit_count=Count("units", distinct=True),
-    ).order_by("kind", "name")
+    ).order_by(
+        Case(
+            When(kind=Institution.Kind.MEMBER, then=Value(0)),
+            When(kind=Institution.Kind.PARTNER, then=Value(1)),
+            default=Value(2),
+        ),
+        "name",
+    )
 
 
 def search_platforms(
