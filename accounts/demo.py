@@ -93,10 +93,6 @@ def delete_demo_accounts() -> int:
     return count
 
 
-def demo_accounts_exist() -> bool:
-    return User.objects.filter(email__iendswith=f"@{DEMO_DOMAIN}").exists()
-
-
-def demo_credentials(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
+def demo_accounts(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
     """(role label, e-mail, password) for each demo account, for the command to print."""
     return [(str(Role(spec.role).label), spec.email, password) for spec in DEMO_ACCOUNTS]
