@@ -12,6 +12,14 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+
+
+# The project's apps are top-level packages beside ``config``: make them importable however the
+# command was installed (editable installs only map the packages that existed at install time).
+PROJECT_ROOT = str(Path(__file__).resolve().parents[1])
+if PROJECT_ROOT not in sys.path:
+    sys.path.insert(0, PROJECT_ROOT)
 
 
 def _django(settings_module: str = "config.settings.dev") -> None:

@@ -49,23 +49,27 @@ def navigation_for(user: Any, path: str = "") -> dict[str, list[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
-class HomeBlock:
-    """A section of the home page, provided by a domain app (template + context function)."""
+class PageSection:
+    """A section that a later domain adds to a page of an earlier one (the home page, a person's
+    page…), so the earlier app never imports the later one. ``context(obj, user)`` gives the
+    template's context; ``obj`` is the page's object (None on the home page)."""
 
+    slot: str
     template: str
-    context: Callable[[Any], dict[str, Any]]
+    context: Callable[[Any, Any], dict[str, Any]]
     order: int = 100
 
 
-_home_blocks: list[HomeBlock] = []
+_sections: dict[str, list[PageSection]] = {}
 
 
-def register_home_block(block: HomeBlock) -> None:
-    if any(existing.template == block.template for existing in _home_blocks):
+def register_section(section: PageSection) -> None:
+    sections = _sections.setdefault(section.slot, [])
+    if any(existing.template == section.template for existing in sections):
         return
-    _home_blocks.append(block)
-    _home_blocks.sort(key=lambda b: b.order)
+    sections.append(section)
+    sections.sort(key=lambda s: s.order)
 
 
-def home_blocks_for(user: Any) -> list[dict[str, Any]]:
-    return [{"template": b.template, **b.context(user)} for b in _home_blocks]
+def sections_for(slot: str, obj: Any, user: Any) -> list[dict[str, Any]]:
+    return [{"template": s.template, **s.context(obj, user)} for s in _sections.get(slot, [])]

@@ -2,11 +2,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from core import privacy
-from core.navigation import home_blocks_for
+from core.navigation import sections_for
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"blocks": home_blocks_for(request.user)})
+    return render(request, "core/home.html", {"blocks": sections_for("home", None, request.user)})
 
 
 def privacy_notice(request: HttpRequest) -> HttpResponse:

@@ -10,7 +10,7 @@ class DirectoryConfig(AppConfig):
         from allauth.account.signals import user_signed_up
 
         from accounts.permissions import is_secretariat
-        from core.navigation import HomeBlock, NavItem, register, register_home_block
+        from core.navigation import NavItem, PageSection, register, register_section
         from directory import permissions, privacy  # noqa: F401 - rules and personal-data registrations
         from directory.selectors import network_figures
 
@@ -26,8 +26,13 @@ class DirectoryConfig(AppConfig):
                 section="staff",
             )
         )
-        register_home_block(
-            HomeBlock("directory/_home_figures.html", lambda user: {"figures": network_figures()}, order=10)
+        register_section(
+            PageSection(
+                "home",
+                "directory/_home_figures.html",
+                lambda obj, user: {"figures": network_figures()},
+                order=10,
+            )
         )
 
         def _link_person(sender, request, user, **kwargs):  # type: ignore[no-untyped-def]

@@ -41,6 +41,7 @@ class Publication(models.Model):
     pmcid = models.CharField(_("PMCID"), max_length=20, blank=True)
     hal_id = models.CharField(_("identifiant HAL"), max_length=60, blank=True, db_index=True)
     keywords = models.JSONField(_("mots-clés"), default=list, blank=True, help_text=_("Mots-clés d'auteur et descripteurs MeSH."))
+    grants = models.JSONField(_("financements"), default=list, blank=True, help_text=_("Financements déclarés par la source : identifiant (ANR-21-CE17-0012…) et organisme."))
     title_key = models.CharField(max_length=255, db_index=True, editable=False, help_text="normalised title for dedup")
     sources = models.JSONField(default=list, blank=True, editable=False, help_text="formats it was imported from")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -21,3 +21,20 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
 @register.filter
 def get_item(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag(takes_context=True)
+def page_sections(context: Any, slot: str, obj: Any = None) -> str:
+    """Render the sections other apps registered for ``slot`` (see ``core.navigation``)."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    from core.navigation import sections_for
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    parts = [
+        render_to_string(section["template"], {**section, "block": section, "object": obj}, request=request)
+        for section in sections_for(slot, obj, user)
+    ]
+    return mark_safe("".join(parts))  # noqa: S308 - rendered templates, escaped by the template engine

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
+from core.demo import DemoContext, run_demo_steps, wipe_demo_steps
 from core.models import AuditEntry
 from directory import demo
 
@@ -74,6 +75,7 @@ class Command(BaseCommand):
             )
         started = time.perf_counter()
         report = demo.generate(size=size, seed=seed, scale=scale)
+        extra = run_demo_steps(DemoContext(seed=seed, size=size, scale=scale))
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
@@ -93,7 +95,7 @@ class Command(BaseCommand):
             "tech_transfer_offices": _("structures de valorisation"),
             "accounts": _("comptes de démonstration"),
         }
-        for name, count in report.counts.items():
+        for name, count in {**report.counts, **extra}.items():
             self.stdout.write(f"  {labels.get(name, name):<38} {count:>7}")
         self.stdout.write(_("Durées :"))
         for step, seconds in report.timings.items():
@@ -124,6 +126,7 @@ class Command(BaseCommand):
             )
         started = time.perf_counter()
         try:
+            wipe_demo_steps()
             counts = demo.wipe()
         except ProtectedError as exc:
             raise CommandError(
