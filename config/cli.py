@@ -14,7 +14,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-
 # The project's apps are top-level packages beside ``config``: make them importable however the
 # command was installed (editable installs only map the packages that existed at install time).
 PROJECT_ROOT = str(Path(__file__).resolve().parents[1])
