@@ -189,9 +189,7 @@ def build_network(c: Compiled, *, relax_cross_role_institution: bool = False) ->
     heads = np.concatenate(
         [cand_head, n_groups + np.arange(n_inst), rev_base + merge_rev, np.full(n_r, sink)]
     )
-    caps = np.concatenate(
-        [np.ones(len(s_idx) + n_inst + n_merge, dtype=np.int64), rev_cap]
-    )
+    caps = np.concatenate([np.ones(len(s_idx) + n_inst + n_merge, dtype=np.int64), rev_cap])
     costs = np.concatenate([cand_cost, np.zeros(n_inst + n_merge + n_r, dtype=np.int64)])
 
     supply = np.zeros(n_nodes, dtype=np.int64)
@@ -227,9 +225,7 @@ def build_network(c: Compiled, *, relax_cross_role_institution: bool = False) ->
     )
 
 
-def run_min_cost_flow(
-    net: Network, cap: IntArray, supply: IntArray, lower: IntArray
-) -> IntArray | None:
+def run_min_cost_flow(net: Network, cap: IntArray, supply: IntArray, lower: IntArray) -> IntArray | None:
     """Solve; return the flow per arc *including* lower bounds, or None if infeasible."""
     mcf = min_cost_flow.SimpleMinCostFlow()
     arcs = mcf.add_arcs_with_capacity_and_unit_cost(net.tails, net.heads, cap, net.cost)
@@ -272,9 +268,7 @@ class FlowModel:
 
     def current_problem(self) -> Problem:
         """The problem with the edits applied (used for diagnosis)."""
-        return self.problem.replace(
-            forbidden=frozenset(self._forbidden), pinned=frozenset(self._pinned)
-        )
+        return self.problem.replace(forbidden=frozenset(self._forbidden), pinned=frozenset(self._pinned))
 
     def _keys(self, pairs: set[Pair]) -> IntArray:
         keys = [self.compiled.key_of(p) for p in sorted(pairs)]
@@ -285,26 +279,23 @@ class FlowModel:
 
         Raises :class:`AssignmentInfeasible` with explained reasons.
         """
-        from .diagnose import diagnose, precheck
+        from .diagnose import explain_infeasible, precheck
 
         start = time.perf_counter()
         c = self.compiled
-        edited = self._forbidden != set(self.problem.forbidden) or self._pinned != set(
-            self.problem.pinned
-        )
+        edited = self._forbidden != set(self.problem.forbidden) or self._pinned != set(self.problem.pinned)
         if edited:
             forbidden = c.edges_of_keys(self._keys(self._forbidden))
             pinned = self._keys(self._pinned)
-            problem = self.current_problem()
         else:
-            forbidden, pinned, problem = c.edge_forbidden, c.pinned_keys, self.problem
-        pre = precheck(problem, forbidden=forbidden, pinned=pinned)
+            forbidden, pinned = c.edge_forbidden, c.pinned_keys
+        pre = precheck(c, forbidden, self._pinned)
         if pre:
             raise AssignmentInfeasible(pre)
         cap, supply, lower = self.network.apply(c, forbidden, pinned)
         flow = run_min_cost_flow(self.network, cap, supply, lower)
         if flow is None:
-            raise AssignmentInfeasible(diagnose(problem))
+            raise AssignmentInfeasible(explain_infeasible(self.current_problem()))
         chosen = np.zeros(len(c.edge_app), dtype=bool)
         has_arc = self.network.edge_arc >= 0
         chosen[has_arc] = flow[self.network.edge_arc[has_arc]] > 0
@@ -313,6 +304,7 @@ class FlowModel:
             chosen,
             method="min-cost-flow",
             seconds=time.perf_counter() - start,
+            pinned_keys=pinned,
         )
 
 

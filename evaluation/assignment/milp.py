@@ -120,9 +120,7 @@ def build_model(c: Compiled, forbidden: BoolArray, pinned_keys: IntArray) -> Mil
 
     row = np.concatenate(rows)
     col = np.concatenate(cols)
-    matrix = sparse.csr_matrix(
-        (np.ones(len(row)), (row, col)), shape=(nxt, len(var)), dtype=np.float64
-    )
+    matrix = sparse.csr_matrix((np.ones(len(row)), (row, col)), shape=(nxt, len(var)), dtype=np.float64)
     return MilpModel(var, matrix, np.concatenate(lo), np.concatenate(hi))
 
 
@@ -151,9 +149,9 @@ def check_status(res: OptimizeResult, problem: Problem) -> bool:
     if res.status == 0:
         return True
     if res.status == 2:
-        from .diagnose import diagnose
+        from .diagnose import explain_infeasible
 
-        raise AssignmentInfeasible(diagnose(problem))
+        raise AssignmentInfeasible(explain_infeasible(problem))
     if res.status == 1 and res.x is not None:
         return False
     raise RuntimeError(f"HiGHS failed: {res.message}")
@@ -165,10 +163,17 @@ def solve_milp(problem: Problem, *, time_limit: float | None = None) -> Result:
 
     start = time.perf_counter()
     c = problem.compiled
-    pre = precheck(problem, forbidden=c.edge_forbidden, pinned=c.pinned_keys)
+    pre = precheck(c, c.edge_forbidden, problem.pinned)
     if pre:
         raise AssignmentInfeasible(pre)
     model = build_model(c, c.edge_forbidden, c.pinned_keys)
+    chosen = np.zeros(len(c.edge_app), dtype=bool)
+    if model.n_vars == 0:  # HiGHS rejects empty models; the answer is trivial
+        if not ((model.lower <= 0) & (model.upper >= 0)).all():
+            from .diagnose import explain_infeasible
+
+            raise AssignmentInfeasible(explain_infeasible(problem))
+        return build_result(c, chosen, method="milp", seconds=time.perf_counter() - start)
     score = c.edge_score[model.var_edges]
     res = run_milp(
         -score,
@@ -178,8 +183,5 @@ def solve_milp(problem: Problem, *, time_limit: float | None = None) -> Result:
         time_limit,
     )
     optimal = check_status(res, problem)
-    chosen = np.zeros(len(c.edge_app), dtype=bool)
     chosen[model.var_edges[res.x > 0.5]] = True
-    return build_result(
-        c, chosen, method="milp", seconds=time.perf_counter() - start, proven_optimal=optimal
-    )
+    return build_result(c, chosen, method="milp", seconds=time.perf_counter() - start, proven_optimal=optimal)
