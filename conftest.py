@@ -24,6 +24,16 @@ def _fresh_cache():  # type: ignore[no-untyped-def]
     yield
 
 
+@pytest.fixture(autouse=True)
+def _french_by_default():  # type: ignore[no-untyped-def]
+    """Each test starts in French (a request with an English cookie must not leak to the next)."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def researcher(db):  # type: ignore[no-untyped-def]
     from accounts.tests.factories import UserFactory

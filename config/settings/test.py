@@ -1,11 +1,21 @@
 """Tests: hermetic, fast, e-mails kept in memory, tasks run at once."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from config.settings.base import *  # noqa: F403
 from config.settings.env import DATA_DIR, database
 
 SECRET_KEY = "test-only-key"  # noqa: S105
 DEBUG = False
 DATABASES = {"default": database("test.sqlite3")}
+# SQLite tests use a file (one per process), not the shared in-memory database, whose table locks
+# fail at once instead of waiting: the concurrency tests need the real locking of production.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"canceropole-test-{os.getpid()}.sqlite3")
+    }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

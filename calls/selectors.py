@@ -1,0 +1,199 @@
+"""Reads of the calls domain: public call lists and pages, an applicant's applications, what is
+missing before a submission, counts for the secretariat. List reads use a fixed number of queries."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from calls.eligibility.base import is_blank, parse_date, parse_decimal
+from calls.models import (
+    Application,
+    ApplicationTeam,
+    Attachment,
+    Call,
+    CallChange,
+    DocumentRequirement,
+    EligibilityRule,
+    FormField,
+    StageScope,
+)
+from calls.permissions import applications_visible_to
+
+# --- public pages --------------------------------------------------------------------------
+
+
+@dataclass
+class PublicCalls:
+    open: list[Call] = field(default_factory=list)
+    upcoming: list[Call] = field(default_factory=list)
+    past: list[Call] = field(default_factory=list)
+
+
+def public_calls(*, now: dt.datetime | None = None) -> PublicCalls:
+    """Published, closed and archived calls split into open (incl. full stage), upcoming and past.
+    One query."""
+    now = now or timezone.now()
+    grouped = PublicCalls()
+    calls = (
+        Call.objects.exclude(status=Call.Status.DRAFT).select_related("programme").order_by("closes_at", "pk")
+    )
+    for call in calls:
+        phase = call.phase(now)
+        if phase in (Call.Phase.OPEN, Call.Phase.FULL_STAGE):
+            grouped.open.append(call)
+        elif phase == Call.Phase.UPCOMING:
+            grouped.upcoming.append(call)
+        else:
+            grouped.past.append(call)
+    grouped.past.sort(key=lambda c: c.final_deadline or c.closes_at or now, reverse=True)
+    return grouped
+
+
+def call_page(call_pk: int, *, include_drafts: bool = False) -> Call | None:
+    """A call with what its page shows (documents, rules, budget categories, criteria, changes)."""
+    calls = Call.objects.select_related("programme").prefetch_related(
+        "documents",
+        "documents_required",
+        "budget_categories",
+        "criteria",
+        Prefetch("rules", queryset=EligibilityRule.objects.order_by("order", "pk")),
+        Prefetch("changes", queryset=CallChange.objects.order_by("-changed_at", "-pk")),
+    )
+    if not include_drafts:
+        calls = calls.exclude(status=Call.Status.DRAFT)
+    return calls.filter(pk=call_pk).first()
+
+
+# --- an applicant's applications -----------------------------------------------------------
+
+
+def applications_of(user: Any) -> QuerySet[Application]:
+    """The applications ``user`` leads or takes part in (accepted invitation), newest first."""
+    if user is None or not user.is_authenticated:
+        return Application.objects.none()
+    partner = Q(teams__contact_user_id=user.pk, teams__invitation_status=ApplicationTeam.Invitation.ACCEPTED)
+    ids = Application.objects.filter(Q(applicant_id=user.pk) | partner).values("pk")
+    return (
+        Application.objects.filter(pk__in=ids)
+        .select_related("call__programme")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def application_detail(user: Any, pk: int) -> Application | None:
+    """One application with its teams, budget and attachments, if ``user`` may see it."""
+    return (
+        applications_visible_to(user)
+        .select_related("call__programme", "lead_person", "applicant", "parent")
+        .prefetch_related(
+            Prefetch(
+                "teams",
+                queryset=ApplicationTeam.objects.select_related("team", "institution", "contact_person"),
+            ),
+            "budget_lines__category",
+            Prefetch("attachments", queryset=Attachment.objects.select_related("requirement")),
+            "eligibility_checks",
+            "eligibility_decisions",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def fields_for(application: Application) -> list[FormField]:
+    return list(
+        application.call.fields.filter(stage__in=StageScope.covering(application.stage)).select_related(
+            "section"
+        )
+    )
+
+
+def requirements_for(application: Application) -> list[DocumentRequirement]:
+    return list(application.call.documents_required.filter(stage__in=StageScope.covering(application.stage)))
+
+
+def _answer_problem(field: FormField, value: Any) -> str | None:
+    label = field.label_fr
+    if is_blank(value) or (isinstance(value, str) and not value.strip()):
+        return _("« %(label)s » est obligatoire.") % {"label": label} if field.required else None
+    kind = field.type
+    if kind in (FormField.Type.TEXT, FormField.Type.LONG_TEXT):
+        text = str(value)
+        if field.max_length and len(text) > field.max_length:
+            return _("« %(label)s » dépasse %(max)s caractères (%(count)s).") % {
+                "label": label,
+                "max": field.max_length,
+                "count": len(text),
+            }
+    elif kind == FormField.Type.CHOICE:
+        if str(value) not in field.choice_values():
+            return _("« %(label)s » : choix invalide.") % {"label": label}
+    elif kind == FormField.Type.MULTIPLE_CHOICE:
+        values = value if isinstance(value, list) else [value]
+        if not set(map(str, values)) <= set(field.choice_values()):
+            return _("« %(label)s » : choix invalide.") % {"label": label}
+    elif kind == FormField.Type.NUMBER:
+        number = parse_decimal(value)
+        if number is None:
+            return _("« %(label)s » doit être un nombre.") % {"label": label}
+        if (field.min_value is not None and number < field.min_value) or (
+            field.max_value is not None and number > field.max_value
+        ):
+            return _("« %(label)s » est hors des limites permises.") % {"label": label}
+    elif kind == FormField.Type.DATE and parse_date(value) is None:
+        return _("« %(label)s » doit être une date.") % {"label": label}
+    return None
+
+
+def submission_problems(application: Application) -> list[str]:
+    """Everything that prevents submitting ``application`` (empty when complete): title, required
+    and malformed answers, required documents. Eligibility rules do not block a submission."""
+    problems = []
+    if not application.title.strip():
+        problems.append(_("Le titre du projet est obligatoire."))
+    answers = application.answers or {}
+    for form_field in fields_for(application):
+        if form_field.type == FormField.Type.FILE:
+            continue  # checked with the documents
+        problem = _answer_problem(form_field, answers.get(form_field.key))
+        if problem:
+            problems.append(problem)
+    attached = set(application.attachments.values_list("requirement_id", flat=True))
+    for requirement in requirements_for(application):
+        if requirement.required and requirement.pk not in attached:
+            problems.append(_("Pièce manquante : %(label)s.") % {"label": requirement.label_fr})
+    if not application.teams.filter(role=ApplicationTeam.Role.LEAD).exists():
+        problems.append(_("L'équipe coordinatrice n'est pas renseignée."))
+    return problems
+
+
+def budget_summary(application: Application) -> dict[str, Any]:
+    """Totals by category and by team (for the application page and the receipt)."""
+    lines = list(application.budget_lines.select_related("category", "team__team"))
+    by_category: dict[str, Decimal] = {}
+    by_team: dict[str, Decimal] = {}
+    for line in lines:
+        by_category[line.category.label] = by_category.get(line.category.label, Decimal(0)) + line.amount
+        team = line.team.team_label if line.team else _("Non affecté")
+        by_team[team] = by_team.get(team, Decimal(0)) + line.amount
+    return {
+        "total": sum((line.amount for line in lines), Decimal(0)),
+        "by_category": by_category,
+        "by_team": by_team,
+    }
+
+
+# --- the secretariat -----------------------------------------------------------------------
+
+
+def application_counts(call: Call) -> dict[str, int]:
+    """Applications of ``call`` by status (every status present, zeros included). One query."""
+    counts = {status: 0 for status in Application.Status.values}
+    for row in call.applications.values("status").annotate(n=Count("pk")):
+        counts[row["status"]] = row["n"]
+    return counts
