@@ -31,3 +31,7 @@ LANGUAGE_CODE = "fr"
 # Serve static files straight from the apps (no collectstatic needed outside production).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Close connections after each request: the live server's threads must not keep the test
+# database open at teardown (PostgreSQL refuses to drop a database in use).
+DATABASES["default"]["CONN_MAX_AGE"] = 0
