@@ -12,7 +12,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
@@ -52,7 +52,7 @@ def require_login(view: Callable[..., Any]) -> Callable[..., Any]:
 def get_object_or_404_for(user: Any, perm: str, queryset: QuerySet[M], **lookup: Any) -> M:
     try:
         obj = queryset.get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+    except ObjectDoesNotExist as exc:
         raise Http404 from exc
     if not user.has_perm(perm, obj):
         raise Http404

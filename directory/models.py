@@ -171,7 +171,7 @@ class UnitParent(models.Model):
 class Team(models.Model):
     name = models.CharField(_("nom"), max_length=255)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="teams", verbose_name=_("unité"))
-    leaders = models.ManyToManyField(
+    leaders = models.ManyToManyField(  # type: ignore[var-annotated]
         "Person", blank=True, related_name="led_teams", verbose_name=_("responsables")
     )
     keywords = models.ManyToManyField(Keyword, blank=True, related_name="teams", verbose_name=_("mots-clés"))

@@ -238,8 +238,8 @@ def map_points(viewer: Any = None) -> dict[str, list[dict[str, Any]]]:
             "acronym": i.acronym,
             "kind": i.kind,
             "city": i.city,
-            "lat": float(i.latitude),
-            "lon": float(i.longitude),
+            "lat": float(i.latitude or 0),
+            "lon": float(i.longitude or 0),
             "people": i.people_count,
             "url": i.get_absolute_url(),
         }
@@ -254,8 +254,8 @@ def map_points(viewer: Any = None) -> dict[str, list[dict[str, Any]]]:
             "acronym": p.acronym,
             "host": p.host_institution.short_name,
             "host_id": p.host_institution_id,
-            "lat": float(p.host_institution.latitude),
-            "lon": float(p.host_institution.longitude),
+            "lat": float(p.host_institution.latitude or 0),
+            "lon": float(p.host_institution.longitude or 0),
             "url": p.get_absolute_url(),
         }
         for p in Platform.objects.select_related("host_institution").filter(

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.db.models import F
+from django.utils.translation import gettext
 
 from core.errors import InvalidInput, StaleVersion
 from core.services import record_audit
@@ -103,12 +104,14 @@ def _write(
             )
             if not updated:
                 raise StaleVersion(
-                    "Cette fiche a été modifiée par quelqu'un d'autre depuis que vous l'avez ouverte. "
-                    "Rechargez la page pour voir sa version actuelle, puis refaites vos changements."
+                    gettext(
+                        "Cette fiche a été modifiée par quelqu'un d'autre depuis que vous l'avez ouverte. "
+                        "Rechargez la page pour voir sa version actuelle, puis refaites vos changements."
+                    )
                 )
-            instance.version = expected_version + 1
+            setattr(instance, "version", expected_version + 1)  # noqa: B010 - every directory model has one
         else:
-            instance.version += 1
+            setattr(instance, "version", getattr(instance, "version", 0) + 1)  # noqa: B010
         instance.save()
     for name, values in (m2m or {}).items():
         getattr(instance, name).set(list(values))
@@ -160,20 +163,20 @@ def save_institution(
     instance = instance or Institution()
     data = _normalise_identifiers({k: v for k, v in data.items() if k in INSTITUTION_FIELDS or k == "logo"})
     if not str(data.get("name", instance.name) or "").strip():
-        raise InvalidInput("Le nom est obligatoire.", field="name")
+        raise InvalidInput(gettext("Le nom est obligatoire."), field="name")
     _check_unique(
         Institution,
         instance,
         "ror",
         data.get("ror", ""),
-        "Une autre institution porte déjà cet identifiant ROR.",
+        gettext("Une autre institution porte déjà cet identifiant ROR."),
     )
     if (
         Institution.objects.filter(name__iexact=data.get("name", instance.name))
         .exclude(pk=instance.pk)
         .exists()
     ):
-        raise InvalidInput("Une institution porte déjà ce nom.", field="name")
+        raise InvalidInput(gettext("Une institution porte déjà ce nom."), field="name")
     institution = _write(
         instance=instance,
         data=data,
@@ -202,8 +205,10 @@ def save_unit(
     allowed = ("name", "acronym", "code", "rnsr", "director", "city", "website", "description")
     data = _normalise_identifiers({k: v for k, v in data.items() if k in allowed})
     if not str(data.get("name", instance.name) or "").strip():
-        raise InvalidInput("Le nom est obligatoire.", field="name")
-    _check_unique(Unit, instance, "rnsr", data.get("rnsr", ""), "Une autre unité porte déjà ce numéro RNSR.")
+        raise InvalidInput(gettext("Le nom est obligatoire."), field="name")
+    _check_unique(
+        Unit, instance, "rnsr", data.get("rnsr", ""), gettext("Une autre unité porte déjà ce numéro RNSR.")
+    )
     unit = _write(
         instance=instance,
         data=data,
@@ -230,16 +235,16 @@ def save_team(
     allowed = ("name", "unit", "description", "rnsr", "website")
     data = {k: v for k, v in data.items() if k in allowed}
     if not str(data.get("name", instance.name) or "").strip():
-        raise InvalidInput("Le nom est obligatoire.", field="name")
+        raise InvalidInput(gettext("Le nom est obligatoire."), field="name")
     unit = data.get("unit") or (instance.unit if instance.unit_id else None)
     if unit is None:
-        raise InvalidInput("Choisissez l'unité de l'équipe.", field="unit")
+        raise InvalidInput(gettext("Choisissez l'unité de l'équipe."), field="unit")
     if (
         Team.objects.filter(unit=unit, name__iexact=data.get("name", instance.name))
         .exclude(pk=instance.pk)
         .exists()
     ):
-        raise InvalidInput("Cette unité a déjà une équipe de ce nom.", field="name")
+        raise InvalidInput(gettext("Cette unité a déjà une équipe de ce nom."), field="name")
     m2m: dict[str, Iterable[Any]] = {}
     if keywords is not None:
         m2m["keywords"] = get_or_create_keywords(keywords)
@@ -286,9 +291,13 @@ def _validate_visibility(visibility: dict[str, str]) -> dict[str, str]:
     clean: dict[str, str] = {}
     for field, level in visibility.items():
         if field not in Person.VISIBILITY_DEFAULTS:
-            raise InvalidInput(f"Champ inconnu pour la visibilité : {field}", field="visibility")
+            raise InvalidInput(
+                gettext("Champ inconnu pour la visibilité : %(field)s") % {"field": field}, field="visibility"
+            )
         if level not in Visibility.values:
-            raise InvalidInput(f"Niveau de visibilité inconnu : {level}", field="visibility")
+            raise InvalidInput(
+                gettext("Niveau de visibilité inconnu : %(level)s") % {"level": level}, field="visibility"
+            )
         clean[field] = level
     return clean
 
@@ -311,18 +320,28 @@ def save_person(
     )
     for required in ("first_name", "last_name"):
         if required in allowed and not (data.get(required) or getattr(instance, required)):
-            raise InvalidInput("Ce champ est obligatoire.", field=required)
+            raise InvalidInput(gettext("Ce champ est obligatoire."), field=required)
     if "email" in data:
         data["email"] = (data["email"] or "").lower()
     _check_unique(
-        Person, instance, "orcid", data.get("orcid", ""), "Une autre personne de l'annuaire a déjà cet ORCID."
+        Person,
+        instance,
+        "orcid",
+        data.get("orcid", ""),
+        gettext("Une autre personne de l'annuaire a déjà cet ORCID."),
     )
     _check_unique(
-        Person, instance, "idref", data.get("idref", ""), "Une autre personne de l'annuaire a déjà cet IdRef."
+        Person,
+        instance,
+        "idref",
+        data.get("idref", ""),
+        gettext("Une autre personne de l'annuaire a déjà cet IdRef."),
     )
     if visibility is not None:
         data["visibility"] = {**instance.visibility, **_validate_visibility(visibility)}
-    m2m = {"keywords": get_or_create_keywords(keywords)} if keywords is not None else None
+    m2m: dict[str, Iterable[Any]] | None = (
+        {"keywords": get_or_create_keywords(keywords)} if keywords is not None else None
+    )
     person = _write(
         instance=instance,
         data=data,
@@ -373,11 +392,13 @@ def add_affiliation(
     if team is not None and unit is None:
         unit = team.unit
     if team is not None and unit is not None and team.unit_id != unit.pk:
-        raise InvalidInput("Cette équipe n'appartient pas à l'unité choisie.", field="team")
+        raise InvalidInput(gettext("Cette équipe n'appartient pas à l'unité choisie."), field="team")
     if unit is not None and not unit.parent_links.filter(institution=institution).exists():
-        raise InvalidInput("L'institution choisie n'est pas une tutelle de cette unité.", field="institution")
+        raise InvalidInput(
+            gettext("L'institution choisie n'est pas une tutelle de cette unité."), field="institution"
+        )
     if start and end and end < start:
-        raise InvalidInput("La fin doit être postérieure au début.", field="end")
+        raise InvalidInput(gettext("La fin doit être postérieure au début."), field="end")
     if is_primary:
         person.affiliations.update(is_primary=False)
     affiliation = Affiliation.objects.create(
@@ -403,7 +424,7 @@ def add_affiliation(
 @transaction.atomic
 def end_affiliation(*, affiliation: Affiliation, actor: Any, end: Any) -> Affiliation:
     if affiliation.start and end < affiliation.start:
-        raise InvalidInput("La fin doit être postérieure au début.", field="end")
+        raise InvalidInput(gettext("La fin doit être postérieure au début."), field="end")
     affiliation.end = end
     affiliation.save(update_fields=["end"])
     record_audit(
@@ -431,7 +452,7 @@ def remove_affiliation(*, affiliation: Affiliation, actor: Any) -> None:
 @transaction.atomic
 def link_person_to_user(*, person: Person, user: Any, actor: Any = None) -> Person:
     if person.user_id and person.user_id != user.pk:
-        raise InvalidInput("Cette fiche est déjà liée à un autre compte.")
+        raise InvalidInput(gettext("Cette fiche est déjà liée à un autre compte."))
     person.user = user
     person.save(update_fields=["user"])
     record_audit(action="directory.person.linked", actor=actor or user, target=person)
@@ -523,12 +544,12 @@ def save_platform(
     instance = instance or Platform()
     data = {k: v for k, v in data.items() if k in PLATFORM_FIELDS}
     if not str(data.get("name", instance.name) or "").strip():
-        raise InvalidInput("Le nom est obligatoire.", field="name")
+        raise InvalidInput(gettext("Le nom est obligatoire."), field="name")
     if Platform.objects.filter(name__iexact=data.get("name", instance.name)).exclude(pk=instance.pk).exists():
-        raise InvalidInput("Une plateforme porte déjà ce nom.", field="name")
+        raise InvalidInput(gettext("Une plateforme porte déjà ce nom."), field="name")
     start, end = data.get("label_start", instance.label_start), data.get("label_end", instance.label_end)
     if start and end and end < start:
-        raise InvalidInput("La fin du label doit être postérieure à son début.", field="label_end")
+        raise InvalidInput(gettext("La fin du label doit être postérieure à son début."), field="label_end")
     m2m: dict[str, Iterable[Any]] = {}
     if technologies is not None:
         m2m["technologies"] = get_or_create_keywords(technologies)
@@ -557,7 +578,7 @@ def save_tech_transfer_office(
     allowed = ("name", "acronym", "description", "contact_email", "website", "city")
     data = {k: v for k, v in data.items() if k in allowed}
     if not str(data.get("name", instance.name) or "").strip():
-        raise InvalidInput("Le nom est obligatoire.", field="name")
+        raise InvalidInput(gettext("Le nom est obligatoire."), field="name")
     return _write(
         instance=instance,
         data=data,
