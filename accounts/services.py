@@ -6,6 +6,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Invitation, PrivacyRequest, Role, RoleGrant, User
 from core import privacy
@@ -50,7 +51,7 @@ def invite_user(
     """Create an invitation and e-mail its link. Used when sign-up is by invitation."""
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
-        raise InvalidInput("Un compte existe déjà avec cette adresse.", field="email")
+        raise InvalidInput(gettext("Un compte existe déjà avec cette adresse."), field="email")
     unknown = [r for r in roles if r not in Role.values]
     if unknown:
         raise InvalidInput(f"Unknown roles: {', '.join(unknown)}", field="roles")
@@ -111,7 +112,7 @@ def export_personal_data(*, user: User) -> dict[str, Any]:
 @transaction.atomic
 def request_erasure(*, user: User, reason: str = "") -> PrivacyRequest:
     if PrivacyRequest.objects.filter(user=user, status=PrivacyRequest.Status.PENDING).exists():
-        raise InvalidState("Une demande d'effacement est déjà en cours de traitement.")
+        raise InvalidState(gettext("Une demande d'effacement est déjà en cours de traitement."))
     request = PrivacyRequest.objects.create(
         user=user, requester_label=f"{user} <{user.email}>"[:255], reason=reason.strip()
     )
@@ -125,7 +126,7 @@ def process_erasure(*, request: PrivacyRequest, actor: Any, response: str = "") 
     account is deactivated and stripped of identifying fields; the request stays as proof."""
     request = PrivacyRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != PrivacyRequest.Status.PENDING:
-        raise InvalidState("Cette demande a déjà été traitée.")
+        raise InvalidState(gettext("Cette demande a déjà été traitée."))
     user = request.user
     counts: dict[str, int] = {}
     if user is not None:
@@ -155,10 +156,10 @@ def process_erasure(*, request: PrivacyRequest, actor: Any, response: str = "") 
 @transaction.atomic
 def refuse_privacy_request(*, request: PrivacyRequest, actor: Any, response: str) -> None:
     if not response.strip():
-        raise InvalidInput("Indiquez le motif du refus.", field="response")
+        raise InvalidInput(gettext("Indiquez le motif du refus."), field="response")
     request = PrivacyRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != PrivacyRequest.Status.PENDING:
-        raise InvalidState("Cette demande a déjà été traitée.")
+        raise InvalidState(gettext("Cette demande a déjà été traitée."))
     request.status = PrivacyRequest.Status.REFUSED
     request.processed_at = timezone.now()
     request.processed_by = actor
