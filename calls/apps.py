@@ -7,11 +7,31 @@ class CallsConfig(AppConfig):
     verbose_name = _("Appels à projets")
 
     def ready(self) -> None:
+        from accounts.permissions import is_secretariat
         from calls import eligibility, permissions, privacy  # noqa: F401 - rules, perms, personal-data registrations
         from core.demo import DemoStep, register_demo_step
         from core.navigation import NavItem, register
 
         register(NavItem(_("Appels à projets"), "calls:list", order=35))
+        register(NavItem(_("Mes candidatures"), "calls:my_applications", 36, lambda u: u.is_authenticated))
+        register(
+            NavItem(
+                _("Appels à projets (gestion)"),
+                "calls:setup_list",
+                order=930,
+                visible=is_secretariat.test,
+                section="staff",
+            )
+        )
+        register(
+            NavItem(
+                _("Suivi des appels"),
+                "calls:followup_index",
+                order=931,
+                visible=is_secretariat.test,
+                section="staff",
+            )
+        )
         register_demo_step(DemoStep("calls", order=30, run=_seed_demo_calls, wipe=_wipe_demo_calls))
 
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -197,3 +198,95 @@ def application_counts(call: Call) -> dict[str, int]:
     for row in call.applications.values("status").annotate(n=Count("pk")):
         counts[row["status"]] = row["n"]
     return counts
+
+
+# --- the secretariat's call configuration --------------------------------------------------
+
+
+def _count_of(model: type[Any]) -> Coalesce:
+    rows = model.objects.filter(call=OuterRef("pk")).order_by().values("call").annotate(n=Count("pk"))
+    return Coalesce(Subquery(rows.values("n")[:1]), 0)
+
+
+def setup_calls(
+    *, status: str = "", year: int | None = None, programme_id: int | None = None
+) -> QuerySet[Call]:
+    """Every call for the back-office list, with the counts it shows (one query)."""
+    calls = Call.objects.select_related("programme").annotate(
+        n_rules=_count_of(EligibilityRule),
+        n_fields=_count_of(FormField),
+        n_documents=_count_of(DocumentRequirement),
+        n_applications=_count_of(Application),
+    )
+    if status:
+        calls = calls.filter(status=status)
+    if year:
+        calls = calls.filter(year=year)
+    if programme_id:
+        calls = calls.filter(programme_id=programme_id)
+    return calls.order_by("-year", "-closes_at", "title_fr", "pk")
+
+
+def setup_years() -> list[int]:
+    return list(Call.objects.order_by("-year").values_list("year", flat=True).distinct())
+
+
+def setup_call_page(pk: int) -> Call | None:
+    """A call with all it is configured with, for the back office (a fixed number of queries)."""
+    return (
+        Call.objects.select_related("programme", "copied_from")
+        .prefetch_related(
+            "sections",
+            Prefetch("fields", queryset=FormField.objects.select_related("section", "document")),
+            "documents_required",
+            "budget_categories",
+            "criteria",
+            Prefetch("rules", queryset=EligibilityRule.objects.order_by("order", "pk")),
+            "documents",
+            Prefetch("changes", queryset=CallChange.objects.select_related("changed_by")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def next_order(call: Call, model: type[Any], **same: Any) -> int:
+    """The order of an item added at the end of its list."""
+    last = model.objects.filter(call=call, **same).order_by("-order").values_list("order", flat=True).first()
+    return 0 if last is None else int(last) + 1
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    label: str
+    state: str  # "ok", "warn" or "error"
+
+
+def publication_checklist(call: Call, *, now: dt.datetime | None = None) -> list[CheckItem]:
+    """What the secretariat should look at before publishing: the blocking problems of
+    ``publication_problems`` as errors, then what is allowed but probably forgotten."""
+    from calls.services.workflow import publication_problems
+
+    now = now or timezone.now()
+    items = [CheckItem(problem[:1].upper() + problem[1:], "error") for problem in publication_problems(call)]
+
+    def count(label: str, n: int, missing: str) -> None:
+        text = _("%(label)s : %(n)s") % {"label": label, "n": n}
+        items.append(CheckItem(text if n else missing, "ok" if n else "warn"))
+
+    count(
+        _("Champs du formulaire"), len(call.fields.all()), _("Le formulaire de candidature n'a aucun champ")
+    )
+    count(_("Pièces demandées"), len(call.documents_required.all()), _("Aucune pièce n'est demandée"))
+    count(_("Règles d'éligibilité"), len(call.rules.all()), _("Aucune règle d'éligibilité"))
+    count(_("Postes budgétaires"), len(call.budget_categories.all()), _("Aucun poste budgétaire"))
+    count(_("Critères d'évaluation"), len(call.criteria.all()), _("Aucun critère d'évaluation"))
+    if call.closes_at and call.closes_at <= now:
+        items.append(CheckItem(_("La date limite est déjà passée"), "error"))
+    elif call.opens_at and call.opens_at < now:
+        items.append(
+            CheckItem(_("L'ouverture est dans le passé : l'appel sera ouvert dès sa publication"), "warn")
+        )
+    if not call.title_en.strip() or not (call.summary_en.strip() or call.text_en.strip()):
+        items.append(CheckItem(_("La version anglaise du titre ou du texte manque"), "warn"))
+    return items

@@ -23,6 +23,7 @@ from calls.services.applications import (
 from calls.services.calls import (
     create_call,
     delete_call_item,
+    move_call_item,
     record_call_change,
     save_budget_category,
     save_criterion,
@@ -68,6 +69,7 @@ __all__ = [
     "delete_call_item",
     "invite_partner",
     "invite_to_full_stage",
+    "move_call_item",
     "publication_problems",
     "publish_call",
     "record_call_change",

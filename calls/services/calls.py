@@ -411,3 +411,34 @@ def delete_call_item(*, item: models.Model, actor: Any, note: str = "") -> None:
         target=call,
         data={"id": pk, "label": label},
     )
+
+
+def _siblings(item: models.Model) -> list[models.Model]:
+    """The items ``item`` is ordered among: same call and kind (and same section for a field)."""
+    model = type(item)
+    siblings = model._default_manager.filter(call_id=item.call_id)  # type: ignore[attr-defined]
+    if isinstance(item, FormField):
+        siblings = siblings.filter(section_id=item.section_id)
+    return list(siblings.order_by("order", "pk"))
+
+
+@transaction.atomic
+def move_call_item(*, item: models.Model, direction: str, actor: Any, note: str = "") -> None:
+    """Move a section, field, required document, budget category, rule or criterion one place up
+    or down among its siblings; the orders are renumbered 0, 1, 2… through ``_save_item`` (so
+    that a change after publication is recorded)."""
+    model = type(item)
+    if model not in ITEM_FIELDS or direction not in ("up", "down"):
+        raise InvalidInput(_("Déplacement impossible."))
+    siblings = _siblings(item)
+    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == item.pk)
+    target = index - 1 if direction == "up" else index + 1
+    if not 0 <= target < len(siblings):
+        return
+    siblings[index], siblings[target] = siblings[target], siblings[index]
+    call = Call.objects.get(pk=item.call_id)  # type: ignore[attr-defined]
+    for position, sibling in enumerate(siblings):
+        if sibling.order != position:  # type: ignore[attr-defined]
+            _save_item(
+                model=model, call=call, data={"order": position}, actor=actor, instance=sibling, note=note
+            )
