@@ -15,6 +15,22 @@ def _media_root(tmp_path, settings):  # type: ignore[no-untyped-def]
     shutil.rmtree(tmp_path / "media", ignore_errors=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_database_sessions(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """At the end of the run, end the PostgreSQL sessions that the live server's request threads
+    (or threads of concurrency tests) may still hold, so the test database can be dropped."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():  # type: ignore[no-untyped-def]
     """Rate-limit counters live in the cache: every test starts with none."""
