@@ -42,6 +42,7 @@ api = NinjaAPI(
                 "name": "Annuaire",
                 "description": "Institutions, unités, équipes, personnes, plateformes, valorisation.",
             },
+            {"name": "Appels à projets", "description": "Appels publiés (public) et mes candidatures (jeton)."},
         ]
     },
 )

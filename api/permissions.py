@@ -52,6 +52,12 @@ DIRECTORY_READ = register_scope(
     ),
 )
 
+CALLS_READ = register_scope(
+    "calls:read",
+    _("Lecture de mes candidatures"),
+    _("Les candidatures aux appels à projets que vous portez ou auxquelles votre équipe est partenaire."),
+)
+
 
 @rules.predicate
 def is_token_owner(user: Any, token: Any) -> bool:

@@ -13,7 +13,7 @@ class CallsConfig(AppConfig):
         from core.navigation import NavItem, register
 
         register(NavItem(_("Appels à projets"), "calls:list", order=35))
-        register(NavItem(_("Mes candidatures"), "calls:my_applications", 36, lambda u: u.is_authenticated))
+        register(NavItem(_("Candidatures"), "calls:my_applications", 36, lambda u: u.is_authenticated))
         register(
             NavItem(
                 _("Appels à projets (gestion)"),

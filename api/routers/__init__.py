@@ -10,9 +10,10 @@ def optional_token() -> dict[str, Any]:
 
 def routers() -> list[tuple[str, Any]]:
     """(prefix, router) pairs mounted on the API, in the order of the documentation."""
-    from api.routers import account, directory
+    from api.routers import account, calls, directory
 
     return [
         ("", account.router),
         ("/directory/", directory.router),
+        ("/calls/", calls.router),
     ]

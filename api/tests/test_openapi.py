@@ -25,6 +25,10 @@ EXPECTED_PATHS = {
     "/api/directory/platforms/{platform_id}",
     "/api/directory/tech-transfer-offices",
     "/api/directory/tech-transfer-offices/{office_id}",
+    "/api/calls/",
+    "/api/calls/{call_id}",
+    "/api/calls/applications/",
+    "/api/calls/applications/{application_id}",
 }
 
 
