@@ -38,3 +38,23 @@ def page_sections(context: Any, slot: str, obj: Any = None) -> str:
         for section in sections_for(slot, obj, user)
     ]
     return mark_safe("".join(parts))  # noqa: S308 - rendered templates, escaped by the template engine
+
+
+@register.filter
+def when(value: Any, precision: str = "minutes") -> str:
+    """A date-time in Paris time, written the way the current language writes it:
+    « lundi 15 mars 2027 à 12:00 » / "Monday 15 March 2027, 12:00". ``precision`` may be
+    "seconds" (receipts, deadlines) or "day"."""
+    from django.utils import timezone, translation
+    from django.utils.dateformat import format as date_format
+
+    if not value:
+        return ""
+    if hasattr(value, "tzinfo") and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    french = (translation.get_language() or "fr").startswith("fr")
+    day = "l j F Y"
+    if precision == "day":
+        return date_format(value, day)
+    time = "H:i:s" if precision == "seconds" else "H:i"
+    return date_format(value, f"{day} \\à {time}" if french else f"{day}, {time}")
