@@ -222,7 +222,7 @@ def test_receipt_email_carries_the_pdf_with_the_file_hashes(django_capture_on_co
     [mail] = mailoutbox
     assert mail.to == [application.applicant.email]
     assert submitted.receipt_number in mail.subject and attachment.sha256 in mail.body
-    assert "15/03/2027 à 11:58:07" in mail.body
+    assert "15 mars 2027 à 11:58:07" in mail.body
     [(name, content, mimetype)] = mail.attachments
     assert name.endswith(".pdf") and mimetype == "application/pdf" and content.startswith(b"%PDF-")
     text = _pdf_text(content)
