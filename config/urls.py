@@ -12,6 +12,7 @@ urlpatterns = [
     path("directory/", include("directory.urls")),
     path("expertise/", include("expertise.urls")),
     path("outputs/", include("outputs.urls")),
+    path("calls/", include("calls.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),

@@ -118,6 +118,9 @@ CANCEROPOLE_STAFF_MFA_REQUIRED = env.bool("CANCEROPOLE_STAFF_MFA_REQUIRED", defa
 # Staff sessions end after this many minutes without a request.
 CANCEROPOLE_STAFF_IDLE_MINUTES = env.int("CANCEROPOLE_STAFF_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+# After loading demo publications, compute their embeddings in a background process (the search
+# works lexically meanwhile). Off in tests and benchmarks.
+CANCEROPOLE_EXPERTISE_BACKGROUND = env.bool("CANCEROPOLE_EXPERTISE_BACKGROUND", default=True)
 # Where people write to the secretariat (shown on help pages and in e-mails).
 CANCEROPOLE_CONTACT_EMAIL = env.str("CANCEROPOLE_CONTACT_EMAIL", default="secretariat@canceropole-idf.example")
 

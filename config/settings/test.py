@@ -35,3 +35,5 @@ WHITENOISE_AUTOREFRESH = True
 # Close connections after each request: the live server's threads must not keep the test
 # database open at teardown (PostgreSQL refuses to drop a database in use).
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+CANCEROPOLE_EXPERTISE_BACKGROUND = False

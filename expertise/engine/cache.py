@@ -27,6 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 CACHE_FILENAME = "embeddings.sqlite3"
+BUDGET_SUFFIX = "~budget"  # namespace suffix of vectors cut short by a time budget
 _SQLITE_BATCH = 500  # stay well below SQLITE_MAX_VARIABLE_NUMBER
 
 
@@ -107,6 +108,8 @@ class CachedEncoder:
         self.cache = cache
         self.chunk_size = chunk_size
         self.encoded_count = 0  # texts actually run through the model (for logs/tests)
+        self.truncated_count = 0  # of which cut shorter by a time budget
+        self.token_cap: int | None = None  # the last cap a time budget chose (None: no cut)
 
     @property
     def cache_namespace(self) -> str:
@@ -116,11 +119,43 @@ class CachedEncoder:
     def dimension(self) -> int:
         return self.encoder.dimension
 
-    def encode(self, texts: Sequence[str]) -> NDArray[np.float32]:
+    def encode(self, texts: Sequence[str], time_budget: float | None = None) -> NDArray[np.float32]:
+        """Vectors for ``texts``, encoding only those not cached yet.
+
+        With ``time_budget`` (seconds), the missing texts are encoded in one
+        go by ``encoder.encode_within`` (see budget.py); vectors of texts that
+        had to be cut are cached under a separate namespace
+        (``<namespace>~budget``) that only budgeted calls read, so full-length
+        callers (the web pages) never get a shortened vector.
+        """
         unique = list(dict.fromkeys(texts))
         namespace = self.encoder.cache_namespace
         keys = {text: cache_key(namespace, text) for text in unique}
         known = self.cache.get_many(list(keys.values())) if self.cache is not None else {}
+        budget_encode = getattr(self.encoder, "encode_within", None)
+        if time_budget is not None and budget_encode is not None:
+            short_keys = {text: cache_key(f"{namespace}{BUDGET_SUFFIX}", text) for text in unique}
+            pending = [text for text in unique if keys[text] not in known]
+            if pending and self.cache is not None:
+                cut = self.cache.get_many([short_keys[text] for text in pending])
+                known.update(
+                    {keys[text]: cut[short_keys[text]] for text in pending if short_keys[text] in cut}
+                )
+            missing = [text for text in unique if keys[text] not in known]
+            if missing:
+                vectors, truncated = budget_encode(missing, time_budget)
+                self.encoded_count += len(missing)
+                self.truncated_count += int(truncated.sum())
+                self.token_cap = getattr(self.encoder, "last_token_cap", None)
+                fresh = {keys[text]: vectors[i] for i, text in enumerate(missing)}
+                known.update(fresh)
+                if self.cache is not None:
+                    self.cache.put_many(
+                        {
+                            (short_keys if truncated[i] else keys)[text]: vectors[i]
+                            for i, text in enumerate(missing)
+                        }
+                    )
         # Longest texts last so that each chunk pads to similar lengths; chunks
         # are saved as they finish, so an interrupted run keeps its progress.
         missing = sorted((text for text in unique if keys[text] not in known), key=len)

