@@ -16,6 +16,20 @@ def _media_root(tmp_path, settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _private_cache_home(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """Built model files and other caches go to a temporary folder, not the user's ~/.cache."""
+    import os
+
+    previous = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = previous
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _no_stray_database_sessions(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     """At the end of the run, end the PostgreSQL sessions that the live server's request threads
     (or threads of concurrency tests) may still hold, so the test database can be dropped."""
