@@ -156,7 +156,12 @@ def _norm(kind: str, value: Any) -> Any:
 
 
 def _editor_context(
-    request: HttpRequest, application: Application, *, form: DraftForm | None = None, **extra: Any
+    request: HttpRequest,
+    application: Application,
+    *,
+    form: DraftForm | None = None,
+    with_eligibility: bool = True,
+    **extra: Any,
 ) -> dict[str, Any]:
     fields = selectors.fields_for(application)
     state = editor_state(application, request.user)
@@ -203,7 +208,8 @@ def _editor_context(
         "team_results": None,
         "now": timezone.now(),
     }
-    context.update(_eligibility_context(application))
+    if with_eligibility:
+        context.update(_eligibility_context(application))
     context.update(extra)
     return context
 
@@ -357,7 +363,9 @@ def _section_response(
     """After a change in a section: the section (HTMX; the eligibility panel refreshes), or the
     editor at that section (the page again with the error when the change was refused)."""
     if _htmx(request):
-        context = _editor_context(request, app, **extra)
+        # The section alone: the eligibility panel refreshes itself on the "saved" event, so the
+        # rules are not run twice per change (it is the costliest part of the context).
+        context = _editor_context(request, app, with_eligibility=False, **extra)
         return _fragment(request, f"calls/_applicant_{section}.html", context, saved=not failed)
     if failed:
         return _render_editor(request, app, status=400, **extra)
