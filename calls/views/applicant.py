@@ -214,6 +214,21 @@ def _editor_context(
     return context
 
 
+def _documents_context(request: HttpRequest, application: Application, **extra: Any) -> dict[str, Any]:
+    """What the documents section needs, and nothing more: uploads are the busiest requests
+    before a deadline."""
+    attachments = {a.requirement_id: a for a in application.attachments.all()}
+    return {
+        "application": application,
+        "state": editor_state(application, request.user),
+        "documents": [
+            {"requirement": r, "attachment": attachments.get(r.pk)}
+            for r in selectors.requirements_for(application)
+        ],
+        **extra,
+    }
+
+
 def _eligibility_context(application: Application) -> dict[str, Any]:
     return {
         "results": services.run_eligibility(application=application, at=application.submitted_at),
@@ -365,7 +380,10 @@ def _section_response(
     if _htmx(request):
         # The section alone: the eligibility panel refreshes itself on the "saved" event, so the
         # rules are not run twice per change (it is the costliest part of the context).
-        context = _editor_context(request, app, with_eligibility=False, **extra)
+        if section == "documents":
+            context = _documents_context(request, app, **extra)
+        else:
+            context = _editor_context(request, app, with_eligibility=False, **extra)
         return _fragment(request, f"calls/_applicant_{section}.html", context, saved=not failed)
     if failed:
         return _render_editor(request, app, status=400, **extra)
