@@ -69,6 +69,10 @@ def demo(argv: Sequence[str]) -> int:
     if not settings.CANCEROPOLE_STAFF_MFA_REQUIRED:
         print("  Note: two-factor authentication is optional for staff in this demo")
         print("        (set CANCEROPOLE_STAFF_MFA_REQUIRED=true to enforce it, as in production).")
+    if settings.CANCEROPOLE_EXPERTISE_BACKGROUND:
+        print("  The semantic index of the publications is computed in a background process")
+        print(f"  (log: {settings.DATA_DIR / 'expertise-index.log'}); until it is done the expert")
+        print("  search matches words (the page says so). CANCEROPOLE_EXPERTISE_BACKGROUND=false skips it.")
     print("  E-mails are printed on this console. Stop with Ctrl+C.")
     print("=" * 72 + "\n", flush=True)
     if args.no_serve:
