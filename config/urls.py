@@ -13,6 +13,7 @@ urlpatterns = [
     path("expertise/", include("expertise.urls")),
     path("outputs/", include("outputs.urls")),
     path("calls/", include("calls.urls")),
+    path("evaluation/", include("evaluation.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "outputs",
     "calls",
     "expertise",
+    "evaluation",
     "api",
 ]
 

@@ -1,0 +1,1 @@
+"""Reads of the evaluation domain with logic, one module per area."""

@@ -1,0 +1,1 @@
+"""State changes of the evaluation domain, one module per area (see the package modules)."""

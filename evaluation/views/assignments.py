@@ -1,0 +1,1 @@
+"""Views: assignments (see evaluation/urls.py)."""

@@ -1,0 +1,1 @@
+"""Views: campaigns (see evaluation/urls.py)."""

@@ -1,0 +1,1 @@
+"""Views: committee (see evaluation/urls.py)."""

@@ -1,0 +1,1 @@
+"""Views: conflicts (see evaluation/urls.py)."""

@@ -1,0 +1,1 @@
+"""Views: decisions (see evaluation/urls.py)."""

@@ -1,0 +1,1 @@
+"""Views: pool (see evaluation/urls.py)."""

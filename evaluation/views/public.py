@@ -1,0 +1,1 @@
+"""Views: public (see evaluation/urls.py)."""

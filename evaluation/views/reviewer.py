@@ -1,0 +1,1 @@
+"""Views: reviewer (see evaluation/urls.py)."""
