@@ -60,3 +60,14 @@ def test_unpublished_campaigns_answer_404(client, staff):
     record(campaign, staff)
     assert client.get(reverse("evaluation:public_committee", kwargs={"pk": campaign.pk})).status_code == 404
     assert client.get(reverse("evaluation:public_committee", kwargs={"pk": 999999})).status_code == 404
+
+
+def test_public_call_page_links_to_its_published_committee(client, staff):
+    campaign, _ = build_campaign(publish_committee=True)
+    call_url = reverse("calls:detail", kwargs={"pk": campaign.call.pk})
+    committee_url = reverse("evaluation:public_committee", kwargs={"pk": campaign.pk})
+    record(campaign, staff)
+    assert committee_url not in client.get(call_url).content.decode()
+
+    publish_committee(campaign=campaign, actor=staff)
+    assert committee_url in client.get(call_url).content.decode()
