@@ -38,7 +38,7 @@ class InstitutionFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Institut de recherche {n}")
     acronym = factory.Sequence(lambda n: f"IR{n}")
     kind = Institution.Kind.MEMBER
-    category = Institution.Category.RESEARCH_ORGANISATION
+    category = Institution.Category.UNIVERSITY
     city = "Paris"
     latitude = 48.8566
     longitude = 2.3522

@@ -51,7 +51,12 @@ class CampaignForm(forms.ModelForm):
         ),
         (
             gettext_lazy("Conflits d'intérêts et affectation"),
-            ("coauthorship_years", "one_per_institution", "fair_assignment"),
+            (
+                "coauthorship_years",
+                "research_organisations_conflict",
+                "one_per_institution",
+                "fair_assignment",
+            ),
         ),
         (gettext_lazy("Calendrier et relances"), ("deadline_day", "deadline_time", "reminder_days")),
         (

@@ -42,6 +42,15 @@ class Campaign(models.Model):
         default=5,
         help_text=_("Un·e expert·e ayant co-signé avec un·e candidat·e pendant ces années est en conflit."),
     )
+    research_organisations_conflict = models.BooleanField(
+        _("un organisme national de recherche commun (Inserm, CNRS…) crée un conflit"),
+        default=False,
+        help_text=_(
+            "Non coché : seuls l'équipe, l'unité et les établissements hébergeurs (université, hôpital, "
+            "centre de lutte contre le cancer…) comptent ; la tutelle nationale partagée par la plupart des "
+            "unités n'est pas un conflit à elle seule."
+        ),
+    )
     one_per_institution = models.BooleanField(
         _("pas deux évaluateur·rices du même établissement sur un dossier"), default=True
     )

@@ -38,6 +38,7 @@ SETTINGS_FIELDS: tuple[str, ...] = (
     "default_min_load",
     "default_max_load",
     "coauthorship_years",
+    "research_organisations_conflict",
     "one_per_institution",
     "fair_assignment",
     "reviewers_see_other_reviews",
@@ -53,6 +54,7 @@ LOCKED_AFTER_SETUP: tuple[str, ...] = (
     "default_min_load",
     "default_max_load",
     "coauthorship_years",
+    "research_organisations_conflict",
     "one_per_institution",
     "fair_assignment",
 )

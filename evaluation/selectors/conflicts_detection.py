@@ -9,7 +9,9 @@ campaign, one finding per kind:
   the application's teams — the directory team, its unit, and the institutions of the team
   (the one named on the application and the current parent institutions of the unit). Only the
   member's own institution counts on their side (not the other parents of their unit), otherwise
-  two units sharing a national organisation as parent would always be in conflict;
+  two units sharing a national organisation as parent would always be in conflict; for the same
+  reason a national research organisation (category ``research_org``: Inserm, CNRS…) is left out
+  unless the campaign's ``research_organisations_conflict`` says otherwise;
 - PARTNER: the member is the project lead, the applicant, or the contact of one of its teams
   (person, account or e-mail address); teams that declined the invitation are not counted;
 - COAUTHOR: the member co-signed a publication (linked authorships only) with an applicant person
@@ -30,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from calls.models import ApplicationTeam
-from directory.models import Affiliation, UnitParent
+from directory.models import Affiliation, Institution, UnitParent
 from evaluation.models import Campaign, Conflict
 from evaluation.permissions import campaign_applications
 from evaluation.selectors.conflicts import active_pool
@@ -216,6 +218,17 @@ def find_conflicts(campaign: Campaign, today: Any) -> dict[Key, Finding]:
     since = today.year - campaign.coauthorship_years
     papers_of, authors_of, info = _papers(people | set(index.applicant_people), since)
     hits: dict[Key, Finding] = defaultdict(Finding)
+    # A national research organisation (Inserm, CNRS…) is a parent of most units: sharing it is
+    # no conflict unless the campaign says so.
+    national: set[int] = (
+        set()
+        if campaign.research_organisations_conflict
+        else set(
+            Institution.objects.filter(category=Institution.Category.RESEARCH_ORGANISATION).values_list(
+                "pk", flat=True
+            )
+        )
+    )
     # translated once: a large campaign builds tens of thousands of lines
     team_text = _("Membre de l'équipe « %(team)s », qui participe au projet.")
     unit_text = _("Membre de l'unité « %(unit)s », unité de l'équipe « %(team)s » du projet.")
@@ -239,6 +252,8 @@ def find_conflicts(campaign: Campaign, today: Any) -> dict[Key, Finding]:
                     line = unit_text % {"unit": unit_label, "team": label}
                     hits[(app_id, mid, Kind.UNIT)].add(line, units=uid, application_teams=at_id)
         for inst_id, inst in institutions.items():
+            if inst_id in national:
+                continue
             for app_id, at_id, _name, label in index.by_institution.get(inst_id, []):
                 line = institution_text % {"institution": inst, "team": label}
                 hits[(app_id, mid, Kind.INSTITUTION)].add(line, institutions=inst_id, application_teams=at_id)

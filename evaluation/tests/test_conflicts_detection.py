@@ -335,3 +335,28 @@ def test_number_of_queries_does_not_grow_with_the_campaign():
     assert Conflict.objects.filter(campaign=large, kind=Kind.COAUTHOR).count() == 1
     # a re-run with nothing changed is as cheap
     assert _count_queries(large) <= first_large
+
+
+def test_a_shared_national_research_organisation_is_no_conflict_unless_the_campaign_says_so(staff):
+    """Inserm is a parent of most units: sharing it alone creates no conflict by default."""
+    from directory.models import Institution
+    from directory.models import UnitParent
+    from directory.tests.factories import AffiliationFactory, InstitutionFactory, TeamFactory
+    from evaluation.services.conflicts import detect_conflicts
+    from evaluation.tests.factories import CampaignFactory, EvaluatedApplicationFactory, PoolMemberFactory
+
+    inserm = InstitutionFactory(name="Inserm", category=Institution.Category.RESEARCH_ORGANISATION)
+    campaign = CampaignFactory()
+    team = TeamFactory()
+    UnitParent.objects.create(unit=team.unit, institution=inserm)
+    application = EvaluatedApplicationFactory(call=campaign.call, lead_team=team)
+    member = PoolMemberFactory(campaign=campaign)
+    AffiliationFactory(person=member.person, institution=inserm, team=None, unit=None)
+
+    detect_conflicts(campaign=campaign, actor=staff)
+    assert not member.conflicts.filter(application=application, kind="institution").exists()
+
+    campaign.research_organisations_conflict = True
+    campaign.save(update_fields=["research_organisations_conflict"])
+    detect_conflicts(campaign=campaign, actor=staff)
+    assert member.conflicts.filter(application=application, kind="institution").exists()
