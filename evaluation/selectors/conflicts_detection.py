@@ -286,8 +286,8 @@ def _coauthor_hit(pubs: dict[int, set[int]], info: dict[int, Any], since: int) -
     hit = Finding()
     hit.lines.append(
         ngettext(
-            "%(count)d publication commune depuis %(since)d avec %(names)s\u00a0:",
-            "%(count)d publications communes depuis %(since)d avec %(names)s\u00a0:",
+            "%(count)d publication commune depuis %(since)d avec %(names)s :",
+            "%(count)d publications communes depuis %(since)d avec %(names)s :",
             len(ordered),
         )
         % {"count": len(ordered), "since": since, "names": ", ".join(names)}
