@@ -107,15 +107,17 @@ def application_detail(user: Any, pk: int) -> Application | None:
 
 
 def fields_for(application: Application) -> list[FormField]:
+    # ordered within the call (the default ordering would join the call to sort by it)
     return list(
-        application.call.fields.filter(stage__in=StageScope.covering(application.stage)).select_related(
-            "section"
-        )
+        application.call.fields.filter(stage__in=StageScope.covering(application.stage))
+        .select_related("section")
+        .order_by("order", "pk")
     )
 
 
 def requirements_for(application: Application) -> list[DocumentRequirement]:
-    return list(application.call.documents_required.filter(stage__in=StageScope.covering(application.stage)))
+    stage = StageScope.covering(application.stage)
+    return list(application.call.documents_required.filter(stage__in=stage).order_by("order", "pk"))
 
 
 def _answer_problem(field: FormField, value: Any) -> str | None:
@@ -151,21 +153,27 @@ def _answer_problem(field: FormField, value: Any) -> str | None:
     return None
 
 
-def submission_problems(application: Application) -> list[str]:
+def submission_problems(
+    application: Application,
+    *,
+    fields: list[FormField] | None = None,
+    requirements: list[DocumentRequirement] | None = None,
+) -> list[str]:
     """Everything that prevents submitting ``application`` (empty when complete): title, required
-    and malformed answers, required documents. Eligibility rules do not block a submission."""
+    and malformed answers, required documents. Eligibility rules do not block a submission.
+    ``fields`` and ``requirements``: those of its stage, when the caller has already read them."""
     problems = []
     if not application.title.strip():
         problems.append(_("Le titre du projet est obligatoire."))
     answers = application.answers or {}
-    for form_field in fields_for(application):
+    for form_field in fields_for(application) if fields is None else fields:
         if form_field.type == FormField.Type.FILE:
             continue  # checked with the documents
         problem = _answer_problem(form_field, answers.get(form_field.key))
         if problem:
             problems.append(problem)
     attached = set(application.attachments.values_list("requirement_id", flat=True))
-    for requirement in requirements_for(application):
+    for requirement in requirements_for(application) if requirements is None else requirements:
         if requirement.required and requirement.pk not in attached:
             problems.append(_("Pièce manquante : %(label)s.") % {"label": requirement.label_fr})
     if not application.teams.filter(role=ApplicationTeam.Role.LEAD).exists():

@@ -1,12 +1,14 @@
 """Reads for the applicant's pages (kept apart from ``calls.selectors`` so that the pages of each
-area can grow without stepping on each other): the budget table by team and category, a pending
-partner invitation, the state of the editor. Each read uses a fixed number of queries."""
+area can grow without stepping on each other): the budget table by team and category and its
+total, a pending partner invitation, the state of the editor. Each read uses a fixed number of
+queries."""
 
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +40,7 @@ class CategoryRow:
 
 @dataclass
 class BudgetTable:
+    categories: list[BudgetCategory]  # the call's, in order (the choices of a new line)
     groups: list[BudgetGroup]
     columns: list[str]  # team labels (and "Non affecté" when some lines have no team)
     rows: list[CategoryRow]
@@ -48,15 +51,17 @@ class BudgetTable:
     line_count: int
 
 
-def budget_table(application: Application) -> BudgetTable:
+def budget_table(application: Application, *, teams: list[ApplicationTeam] | None = None) -> BudgetTable:
     """Lines grouped by team, and the team × category matrix with totals, each category's share of
-    the total next to its cap. Three queries."""
-    teams = list(
-        ApplicationTeam.objects.filter(application=application)
-        .exclude(invitation_status=ApplicationTeam.Invitation.DECLINED)
-        .select_related("team")
-        .order_by("order", "pk")
-    )
+    the total next to its cap. Three queries; two when the caller already holds the application's
+    ``teams`` (every row, in the order ``order``, ``pk``, with their directory team)."""
+    if teams is None:
+        teams = list(
+            ApplicationTeam.objects.filter(application=application)
+            .select_related("team")
+            .order_by("order", "pk")
+        )
+    teams = [t for t in teams if t.invitation_status != ApplicationTeam.Invitation.DECLINED]
     categories = list(BudgetCategory.objects.filter(call_id=application.call_id).order_by("order", "pk"))
     lines = list(
         BudgetLine.objects.filter(application=application)
@@ -104,6 +109,7 @@ def budget_table(application: Application) -> BudgetTable:
         )
     ceiling = application.call.ceiling_per_project
     return BudgetTable(
+        categories=categories,
         groups=ordered,
         columns=[g.label for g in ordered],
         rows=rows,
@@ -113,6 +119,12 @@ def budget_table(application: Application) -> BudgetTable:
         over_ceiling=bool(ceiling is not None and total > ceiling),
         line_count=len(lines),
     )
+
+
+def budget_total(application: Application) -> Decimal:
+    """The total requested (what the confirmation page and the receipt show). One query."""
+    total = BudgetLine.objects.filter(application=application).aggregate(total=Sum("amount"))["total"]
+    return total if total is not None else Decimal(0)
 
 
 # --- invitations ---------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 
 def platform(request: HttpRequest) -> dict:
@@ -8,6 +9,6 @@ def platform(request: HttpRequest) -> dict:
 
     return {
         "PLATFORM_NAME": "Cancéropôle Île-de-France",
-        "navigation": navigation_for(request.user, request.path),
+        "navigation": SimpleLazyObject(lambda: navigation_for(request.user, request.path)),
         "LANGUAGES": settings.LANGUAGES,
     }

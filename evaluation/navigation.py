@@ -8,28 +8,36 @@ from accounts.permissions import is_secretariat
 from core.navigation import NavItem, register
 
 
-def _is_reviewer(user: Any) -> bool:
-    from evaluation.permissions import accepted_memberships
+def _evaluation_roles(user: Any) -> frozenset[str]:
+    """The roles ``user`` accepted in any campaign: one query per request, kept on the user
+    object of that request (a new invitation shows in the menu at the next page)."""
+    if not user.is_authenticated:
+        return frozenset()
+    roles = getattr(user, "_evaluation_roles", None)
+    if roles is None:
+        from evaluation.permissions import accepted_memberships
 
-    return bool(user.is_authenticated and accepted_memberships(user).exists())
+        roles = frozenset(accepted_memberships(user).order_by().values_list("role", flat=True).distinct())
+        user._evaluation_roles = roles
+    return roles
+
+
+def _is_reviewer(user: Any) -> bool:
+    return bool(_evaluation_roles(user))
 
 
 def _sits_on_committee(user: Any) -> bool:
     from evaluation.models import ReviewerRole
-    from evaluation.permissions import accepted_memberships
 
-    if not user.is_authenticated:
-        return False
     return bool(
-        is_secretariat.test(user) or accepted_memberships(user).filter(role=ReviewerRole.RAPPORTEUR).exists()
+        user.is_authenticated
+        and (is_secretariat.test(user) or ReviewerRole.RAPPORTEUR in _evaluation_roles(user))
     )
 
 
 def register_navigation() -> None:
-    # (entries are added here with their pages)
     register(NavItem(_("Mes évaluations"), "evaluation:my_reviews", 37, _is_reviewer))
     register(NavItem(_("Comités"), "evaluation:committee_index", 38, _sits_on_committee))
     register(
         NavItem(_("Évaluations (gestion)"), "evaluation:campaign_list", 932, is_secretariat.test, "staff")
     )
-    _placeholders = (NavItem, register, is_secretariat, _is_reviewer)  # noqa: F841

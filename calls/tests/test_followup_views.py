@@ -157,7 +157,7 @@ def test_dashboard_query_count_does_not_grow_with_applications(
     staff_client, call, filled, django_assert_max_num_queries
 ):
     url = reverse("calls:followup_dashboard", args=[call.pk])
-    with django_assert_max_num_queries(16) as few:
+    with django_assert_max_num_queries(17) as few:
         staff_client.get(url)
     for index in range(8):
         make_application(

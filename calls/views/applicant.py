@@ -32,10 +32,11 @@ from calls.forms.applicant import (
     answer_name,
     answerable,
 )
-from calls.models import Application, ApplicationTeam, FormField
+from calls.models import Application, ApplicationTeam, DocumentRequirement, FormField
 from calls.permissions import get_application_for_user, get_call_for_user
 from calls.selectors_applicant import (
     budget_table,
+    budget_total,
     editor_state,
     pending_invitation,
     pending_invitations_for,
@@ -161,18 +162,31 @@ def _editor_context(
     *,
     form: DraftForm | None = None,
     with_eligibility: bool = True,
+    requirements: list[DocumentRequirement] | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
     fields = selectors.fields_for(application)
     state = editor_state(application, request.user)
     if form is None:
         form = DraftForm(form_fields=fields, application=application)
-    requirements = selectors.requirements_for(application)
-    attachments = {a.requirement_id: a for a in application.attachments.select_related("requirement")}
+    if requirements is None:
+        requirements = selectors.requirements_for(application)
+    attachments = {a.requirement_id: a for a in application.attachments.order_by("pk")}
     answers = application.answers or {}
     teams = list(
         application.teams.select_related("team", "institution", "contact_person").order_by("order", "pk")
     )
+    budget = budget_table(application, teams=teams)
+    line_form = extra.pop("line_form", None) or BudgetLineForm(
+        application=application,
+        teams=teams,
+        initial={"team": next((t.pk for t in teams if t.role == ApplicationTeam.Role.LEAD), None)},
+    )
+    # the categories are those of the budget table: no second query (nor a server-side cursor)
+    category = line_form.fields["category"]
+    category.choices = [("", category.empty_label)] + [
+        (c.pk, category.label_from_instance(c)) for c in budget.categories
+    ]
     context = {
         "application": application,
         "call": application.call,
@@ -195,13 +209,8 @@ def _editor_context(
         ],
         "teams": teams,
         "partner_form": extra.pop("partner_form", None) or PartnerForm(),
-        "line_form": extra.pop("line_form", None)
-        or BudgetLineForm(
-            application=application,
-            teams=teams,
-            initial={"team": next((t.pk for t in teams if t.role == ApplicationTeam.Role.LEAD), None)},
-        ),
-        "budget": budget_table(application),
+        "line_form": line_form,
+        "budget": budget,
         "documents": [{"requirement": r, "attachment": attachments.get(r.pk)} for r in requirements],
         "upload_form": UploadForm(),
         "autosave": True,
@@ -209,31 +218,36 @@ def _editor_context(
         "now": timezone.now(),
     }
     if with_eligibility:
-        context.update(_eligibility_context(application))
+        context.update(_eligibility_context(application, fields=fields, requirements=requirements))
     context.update(extra)
     return context
 
 
-def _documents_context(request: HttpRequest, application: Application, **extra: Any) -> dict[str, Any]:
+def _documents_context(
+    request: HttpRequest,
+    application: Application,
+    *,
+    requirements: list[DocumentRequirement] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
     """What the documents section needs, and nothing more: uploads are the busiest requests
-    before a deadline."""
-    attachments = {a.requirement_id: a for a in application.attachments.all()}
+    before a deadline (``requirements``: those of the application's stage, when already read)."""
+    if requirements is None:
+        requirements = selectors.requirements_for(application)
+    attachments = {a.requirement_id: a for a in application.attachments.order_by("pk")}
     return {
         "application": application,
         "state": editor_state(application, request.user),
-        "documents": [
-            {"requirement": r, "attachment": attachments.get(r.pk)}
-            for r in selectors.requirements_for(application)
-        ],
+        "documents": [{"requirement": r, "attachment": attachments.get(r.pk)} for r in requirements],
         **extra,
     }
 
 
-def _eligibility_context(application: Application) -> dict[str, Any]:
-    return {
-        "results": services.run_eligibility(application=application, at=application.submitted_at),
-        "problems": selectors.submission_problems(application) if application.is_draft else [],
-    }
+def _eligibility_context(application: Application, **already_read: Any) -> dict[str, Any]:
+    """``already_read``: the stage's ``fields`` and ``requirements``, when the caller has them."""
+    problems = selectors.submission_problems(application, **already_read) if application.is_draft else []
+    results = services.run_eligibility(application=application, at=application.submitted_at)
+    return {"results": results, "problems": problems}
 
 
 def _render_editor(
@@ -421,7 +435,7 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
         "state": editor_state(app, request.user),
         "form": form,
         "error": error,
-        "budget": budget_table(app),
+        "budget_total": budget_total(app),
         **_eligibility_context(app),
     }
     return render(request, "calls/applicant_submit.html", context, status=400 if error else 200)
@@ -439,8 +453,8 @@ def application_receipt(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "application": app,
             "call": app.call,
-            "attachments": app.attachments.select_related("requirement"),
-            "budget": budget_table(app),
+            "attachments": app.attachments.select_related("requirement").order_by("requirement__order", "pk"),
+            "budget_total": budget_total(app),
             "can_withdraw": app.status == Application.Status.SUBMITTED
             and app.applicant_id == request.user.pk
             and (app.deadline is None or now <= app.deadline),

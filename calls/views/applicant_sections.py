@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from calls import services, uploads
+from calls import selectors, services, uploads
 from calls.forms.applicant import BudgetLineForm, PartnerForm, UploadForm
 from calls.models import Application, ApplicationTeam, Attachment, BudgetLine, DocumentRequirement
 from calls.permissions import get_application_for_user
@@ -184,9 +184,12 @@ def budget_remove(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
 @require_POST
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     app = get_application_for_user(request.user, pk)
-    requirement = DocumentRequirement.objects.filter(
-        call_id=app.call_id, pk=request.POST.get("requirement") or 0
-    ).first()
+    # the documents section shows the requirements of the application's stage: read them once
+    requirements = selectors.requirements_for(app)
+    chosen = request.POST.get("requirement") or 0
+    requirement = next((r for r in requirements if str(r.pk) == str(chosen)), None)
+    if requirement is None:
+        requirement = DocumentRequirement.objects.filter(call_id=app.call_id, pk=chosen).first()
     if requirement is None:
         return HttpResponseBadRequest(_("Pièce demandée inconnue."))
     form = UploadForm(request.POST, request.FILES)
@@ -202,11 +205,16 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
             error = exc.message
     if error:
         return _section_response(
-            request, app, "documents", failed=True, upload_errors={requirement.pk: error}
+            request,
+            app,
+            "documents",
+            failed=True,
+            upload_errors={requirement.pk: error},
+            requirements=requirements,
         )
     if not _htmx(request):
         messages.success(request, _("Fichier joint : %(label)s.") % {"label": requirement.label})
-    return _section_response(request, app, "documents")
+    return _section_response(request, app, "documents", requirements=requirements)
 
 
 def _attachment_of(app: Application, attachment_pk: int) -> Attachment:

@@ -30,12 +30,19 @@ feasibility MILPs (each feasible answer raises ``L`` to the minimum it
 actually achieves), then maximise the total at the final ``t``.
 
 What is exact: every MILP runs with ``mip_rel_gap=0`` (HiGHS tolerances
-~1e-6).  The returned lowest total is within ``1e-6 * max(1, |t|)`` of the
-true max-min value (exactly equal when it is ``U`` or ``L = U``), and the
-total is the maximum among assignments whose lowest application total is at
-least that value minus ``1e-7 * max(1, |t|)``.  Only the minimum and the
-total are optimised (not the full leximin order).  ``time_limit`` bounds
-the whole search; a result cut short has ``proven_optimal=False``.
+~1e-6).  The returned lowest total is within ``1e-4 * max(1, |t|)`` of the
+true max-min value (exactly equal when it is ``U`` or ``L = U``, the usual
+case), and the total is the maximum among assignments whose lowest
+application total is at least that value minus ``1e-7 * max(1, |t|)``.
+Only the minimum and the total are optimised (not the full leximin order).
+The MILPs use a shortlist: each (application, role)'s ``SHORTLIST`` (40, or 5
+per review asked) best candidates, the pinned pairs and the pairs of the
+max-total optimum (so the max-total optimum stays feasible): the answer is
+exact over that shortlist, which holds the pairs any sensible assignment uses.
+Pinned pairs count in the bounds (a weak pinned reviewer caps what its
+application can reach).  ``time_limit`` bounds the whole search, of which
+the bisection may use 60 %, so that the last step (best total at the value
+reached) always gets time; a result cut short has ``proven_optimal=False``.
 """
 
 from __future__ import annotations
@@ -52,7 +59,13 @@ from .milp import MilpModel, build_model, run_milp
 from .problem import BoolArray, Compiled, FloatArray, IntArray, Problem, Result, build_result
 
 SLACK = 1e-7  # row slack below the threshold (HiGHS feasibility tolerance)
-TOLERANCE = 1e-6  # bisection stops when the bracket is this narrow (relative)
+TOLERANCE = 1e-4  # bisection stops when the bracket is this narrow (relative)
+# The MILPs consider each (application, role)'s best candidates only: with every candidate the LP
+# relaxation alone takes seconds on 200 × 500 (100,000 variables); the max-min and the total
+# it gives were identical on every instance tried (bench/campaign_assignment.py --fair).
+SHORTLIST = 40
+SHORTLIST_PER_REVIEW = 5
+BISECTION_SHARE = 0.6  # of the time limit; the rest is kept for the best total at the value found
 
 
 def _rel(value: float, factor: float) -> float:
@@ -71,6 +84,7 @@ class FairModel:
     edge_bound: FloatArray  # best total of the application if this edge is used
     app_upper: FloatArray  # best total of each application (top-K per role)
     needy: IntArray  # applications that need at least one review
+    shortlist: BoolArray  # variables the MILPs may use (see ``shortlist``)
 
     @property
     def upper_bound(self) -> float:
@@ -86,15 +100,21 @@ class FairModel:
         return float(self.totals(x)[self.needy].min()) if len(self.needy) else 0.0
 
 
-def _top_k_bounds(c: Compiled, score: FloatArray, group: IntArray) -> tuple[FloatArray, FloatArray]:
+def _top_k_bounds(
+    c: Compiled, score: FloatArray, group: IntArray, forced: BoolArray | None = None
+) -> tuple[FloatArray, FloatArray]:
     """Per-edge and per-application best totals (see module docstring).
 
     For an edge of group ``g`` with demand ``K``: if it is among the top ``K``
     of its group the group can still reach its top-K sum, otherwise at most
-    its own score plus the top ``K-1`` others.
+    its own score plus the top ``K-1`` others. ``forced`` edges (pinned pairs
+    that can only be assigned in that one role) rank first whatever their
+    score: a weak pinned reviewer lowers what its application can reach, and
+    the bound stays tight (else a pin sends the search into bisection).
     """
     k_of_group = c.demand.reshape(-1)
-    order = np.lexsort((-score, group))
+    first = np.zeros(len(score), dtype=np.int8) if forced is None else (~forced).astype(np.int8)
+    order = np.lexsort((-score, first, group))
     g_sorted = group[order]
     starts = np.searchsorted(g_sorted, g_sorted, side="left")
     rank = np.empty(len(score), dtype=np.int64)
@@ -110,7 +130,49 @@ def _top_k_bounds(c: Compiled, score: FloatArray, group: IntArray) -> tuple[Floa
     return edge_bound.astype(np.float64), app_upper.astype(np.float64)
 
 
-def build_fair_model(c: Compiled) -> FairModel:
+def _forced_edges(c: Compiled, var: IntArray) -> BoolArray:
+    """Which model variables are pinned pairs with a single candidate role (so they must be
+    assigned exactly there)."""
+    keys = c.pair_key[var]
+    pinned = np.isin(keys, c.pinned_keys)
+    if not pinned.any():
+        return pinned
+    unique, counts = np.unique(keys[pinned], return_counts=True)
+    single = unique[counts == 1]
+    return pinned & np.isin(keys, single)
+
+
+def _shortlist(c: Compiled, var: IntArray, score: FloatArray, group: IntArray, keep: BoolArray) -> BoolArray:
+    """The variables the fair MILPs use: each (application, role)'s ``SHORTLIST`` best
+    candidates, plus ``keep`` (pinned pairs and the pairs of the max-total optimum, so the
+    shortlisted problem stays feasible at that optimum's lowest total)."""
+    order = np.lexsort((-score, group))
+    g_sorted = group[order]
+    starts = np.searchsorted(g_sorted, g_sorted, side="left")
+    rank = np.empty(len(score), dtype=np.int64)
+    rank[order] = np.arange(len(score)) - starts
+    k = c.demand.reshape(-1)[group]
+    return (rank < np.maximum(SHORTLIST, SHORTLIST_PER_REVIEW * k)) | keep
+
+
+def _result_edges(c: Compiled, result: Result) -> BoolArray:
+    """Mask over the problem's edges of the pairs in ``result``."""
+    app_ix = {a: i for i, a in enumerate(c.applications)}
+    rev_ix = {r: i for i, r in enumerate(c.reviewers)}
+    role_ix = {r: i for i, r in enumerate(c.roles)}
+    n_r, n_roles = len(c.reviewers), len(c.roles)
+    codes = np.array(
+        [
+            (app_ix[p.application] * n_r + rev_ix[p.reviewer]) * n_roles + role_ix[p.role]
+            for p in result.pairs
+        ],
+        dtype=np.int64,
+    )
+    edge_codes = (c.edge_app.astype(np.int64) * n_r + c.edge_rev) * n_roles + c.edge_role
+    return np.isin(edge_codes, codes)
+
+
+def build_fair_model(c: Compiled, keep_edges: BoolArray | None = None) -> FairModel:
     base = build_model(c, c.edge_forbidden, c.pinned_keys)
     var = base.var_edges
     score = c.edge_score[var]
@@ -123,8 +185,13 @@ def build_fair_model(c: Compiled) -> FairModel:
     fair_rows = sparse.csr_matrix(
         (score[used], (row_of_app[apps[used]], np.flatnonzero(used))), shape=(len(needy), len(var))
     )
-    edge_bound, app_upper = _top_k_bounds(c, score, group)
-    return FairModel(c, base, score, group, fair_rows, edge_bound, app_upper, needy)
+    forced = _forced_edges(c, var)
+    edge_bound, app_upper = _top_k_bounds(c, score, group, forced)
+    keep = np.isin(c.pair_key[var], c.pinned_keys)
+    if keep_edges is not None:
+        keep |= keep_edges[var]
+    shortlist = _shortlist(c, var, score, group, keep)
+    return FairModel(c, base, score, group, fair_rows, edge_bound, app_upper, needy, shortlist)
 
 
 def _solve_at(
@@ -136,7 +203,7 @@ def _solve_at(
     or when the time limit struck first (``proven`` False).
     """
     threshold = t - _rel(t, SLACK)
-    usable = fm.edge_bound >= threshold
+    usable = (fm.edge_bound >= threshold) & fm.shortlist
     n = fm.base.n_vars
     matrix = sparse.vstack([fm.base.matrix, fm.fair_rows]).tocsr()
     lower = np.concatenate([fm.base.lower, np.full(fm.fair_rows.shape[0], threshold)])
@@ -181,7 +248,7 @@ def solve_fair(problem: Problem, *, time_limit: float | None = None) -> Result:
     clock = _Clock(time_limit)
     plain = solve(problem, time_limit=time_limit)  # feasibility + lower bound
     c = problem.compiled
-    fm = build_fair_model(c)
+    fm = build_fair_model(c, _result_edges(c, plain))
     upper = fm.upper_bound
 
     def finish(x: BoolArray | None, proven: bool) -> Result:
@@ -211,12 +278,13 @@ def solve_fair(problem: Problem, *, time_limit: float | None = None) -> Result:
     low, high = plain.min_application_score, upper
     best: BoolArray | None = None
     complete = True
+    bisection_clock = _Clock(None if time_limit is None else time_limit * BISECTION_SHARE)
     while high - low > _rel(high, TOLERANCE):
-        if clock.expired():
+        if clock.expired() or bisection_clock.expired():
             complete = False
             break
         mid = (low + high) / 2
-        x, proven = _solve_at(fm, mid, maximise_total=False, time_limit=clock.remaining())
+        x, proven = _solve_at(fm, mid, maximise_total=False, time_limit=bisection_clock.remaining())
         if x is not None:
             best, low = x, max(mid - _rel(mid, SLACK), fm.lowest(x))
         elif proven:

@@ -32,7 +32,7 @@ from evaluation.selectors.conflicts import conflict_pairs
 from evaluation.services.assignment_reasons import describe_reasons
 
 EDITABLE_STATES = (Campaign.Status.SETUP, Campaign.Status.REVIEWING)
-FAIR_TIME_LIMIT = 30.0
+FAIR_TIME_LIMIT = 20.0
 
 Pair = tuple[int, int]
 
