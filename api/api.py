@@ -42,7 +42,10 @@ api = NinjaAPI(
                 "name": "Annuaire",
                 "description": "Institutions, unités, équipes, personnes, plateformes, valorisation.",
             },
-            {"name": "Appels à projets", "description": "Appels publiés (public) et mes candidatures (jeton)."},
+            {
+                "name": "Appels à projets",
+                "description": "Appels publiés (public) et mes candidatures (jeton).",
+            },
         ]
     },
 )

@@ -31,7 +31,9 @@ urlpatterns = [
     path("setup/<int:pk>/tab/<slug:tab>/", setup.call_page, name="setup_call_tab"),
     path("setup/<int:pk>/<slug:kind>/new/", setup_items.item_edit, name="setup_item_new"),
     path("setup/<int:pk>/<slug:kind>/<int:item_pk>/", setup_items.item_edit, name="setup_item_edit"),
-    path("setup/<int:pk>/<slug:kind>/<int:item_pk>/delete/", setup_items.item_delete, name="setup_item_delete"),
+    path(
+        "setup/<int:pk>/<slug:kind>/<int:item_pk>/delete/", setup_items.item_delete, name="setup_item_delete"
+    ),
     path("setup/<int:pk>/<slug:kind>/<int:item_pk>/move/", setup_items.item_move, name="setup_item_move"),
     # --- applicant pages (calls/views/applicant.py, applicant_sections.py) ---
     path("mine/", applicant.my_applications, name="my_applications"),

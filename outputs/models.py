@@ -29,21 +29,40 @@ class Publication(models.Model):
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
     title = models.TextField(_("titre"))
     abstract = models.TextField(_("résumé"), blank=True)
-    language = models.CharField(_("langue"), max_length=8, blank=True, help_text=_("Code ISO 639-1 (fr, en…)."))
+    language = models.CharField(
+        _("langue"), max_length=8, blank=True, help_text=_("Code ISO 639-1 (fr, en…).")
+    )
     year = models.PositiveSmallIntegerField(_("année"), null=True, blank=True, db_index=True)
     published_on = models.DateField(_("date de publication"), null=True, blank=True)
     venue = models.CharField(_("revue ou support"), max_length=500, blank=True)
     volume = models.CharField(_("volume"), max_length=40, blank=True)
     issue = models.CharField(_("numéro"), max_length=40, blank=True)
     pages = models.CharField(_("pages"), max_length=40, blank=True)
-    doi = models.CharField(_("DOI"), max_length=255, blank=True, db_index=True, help_text=_("Stocké en minuscules, sans préfixe https://doi.org/."))
+    doi = models.CharField(
+        _("DOI"),
+        max_length=255,
+        blank=True,
+        db_index=True,
+        help_text=_("Stocké en minuscules, sans préfixe https://doi.org/."),
+    )
     pmid = models.CharField(_("PMID"), max_length=20, blank=True, db_index=True)
     pmcid = models.CharField(_("PMCID"), max_length=20, blank=True)
     hal_id = models.CharField(_("identifiant HAL"), max_length=60, blank=True, db_index=True)
-    keywords = models.JSONField(_("mots-clés"), default=list, blank=True, help_text=_("Mots-clés d'auteur et descripteurs MeSH."))
-    grants = models.JSONField(_("financements"), default=list, blank=True, help_text=_("Financements déclarés par la source : identifiant (ANR-21-CE17-0012…) et organisme."))
-    title_key = models.CharField(max_length=255, db_index=True, editable=False, help_text="normalised title for dedup")
-    sources = models.JSONField(default=list, blank=True, editable=False, help_text="formats it was imported from")
+    keywords = models.JSONField(
+        _("mots-clés"), default=list, blank=True, help_text=_("Mots-clés d'auteur et descripteurs MeSH.")
+    )
+    grants = models.JSONField(
+        _("financements"),
+        default=list,
+        blank=True,
+        help_text=_("Financements déclarés par la source : identifiant (ANR-21-CE17-0012…) et organisme."),
+    )
+    title_key = models.CharField(
+        max_length=255, db_index=True, editable=False, help_text="normalised title for dedup"
+    )
+    sources = models.JSONField(
+        default=list, blank=True, editable=False, help_text="formats it was imported from"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -52,9 +71,15 @@ class Publication(models.Model):
         verbose_name = _("publication")
         verbose_name_plural = _("publications")
         constraints = [
-            models.UniqueConstraint(fields=["doi"], condition=~models.Q(doi=""), name="outputs_publication_unique_doi"),
-            models.UniqueConstraint(fields=["pmid"], condition=~models.Q(pmid=""), name="outputs_publication_unique_pmid"),
-            models.UniqueConstraint(fields=["hal_id"], condition=~models.Q(hal_id=""), name="outputs_publication_unique_hal"),
+            models.UniqueConstraint(
+                fields=["doi"], condition=~models.Q(doi=""), name="outputs_publication_unique_doi"
+            ),
+            models.UniqueConstraint(
+                fields=["pmid"], condition=~models.Q(pmid=""), name="outputs_publication_unique_pmid"
+            ),
+            models.UniqueConstraint(
+                fields=["hal_id"], condition=~models.Q(hal_id=""), name="outputs_publication_unique_hal"
+            ),
         ]
         indexes = [models.Index(fields=["title_key", "year"])]
 
@@ -95,15 +120,26 @@ class Authorship(models.Model):
     given_names = models.CharField(_("prénoms"), max_length=200, blank=True)
     orcid = models.CharField(_("ORCID"), max_length=19, blank=True)
     affiliation = models.TextField(_("affiliation telle que publiée"), blank=True)
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="authorships", verbose_name=_("personne"))
-    match = models.CharField(_("lien"), max_length=20, choices=Match.choices, default=Match.UNMATCHED, db_index=True)
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="authorships",
+        verbose_name=_("personne"),
+    )
+    match = models.CharField(
+        _("lien"), max_length=20, choices=Match.choices, default=Match.UNMATCHED, db_index=True
+    )
 
     class Meta:
         ordering = ["publication", "position"]
         verbose_name = _("auteur")
         verbose_name_plural = _("auteurs")
         constraints = [
-            models.UniqueConstraint(fields=["publication", "position"], name="outputs_authorship_unique_position"),
+            models.UniqueConstraint(
+                fields=["publication", "position"], name="outputs_authorship_unique_position"
+            ),
         ]
         indexes = [models.Index(fields=["person", "publication"])]
 
@@ -123,7 +159,9 @@ class AuthorCandidate(models.Model):
         ordering = ["-score"]
         verbose_name = _("candidat pour un auteur")
         verbose_name_plural = _("candidats pour les auteurs")
-        constraints = [models.UniqueConstraint(fields=["authorship", "person"], name="outputs_candidate_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["authorship", "person"], name="outputs_candidate_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.authorship} → {self.person}"
@@ -147,13 +185,29 @@ class PublicationImport(models.Model):
         DONE = "done", _("Terminé")
         FAILED = "failed", _("Échec")
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     file = models.FileField(upload_to="publication-imports/")
     original_name = models.CharField(max_length=255)
     format = models.CharField(_("format"), max_length=20, choices=Format.choices)
-    for_person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("pour la personne"))
-    for_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("pour l'unité"))
+    for_person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("pour la personne"),
+    )
+    for_unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("pour l'unité"),
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     total_records = models.PositiveIntegerField(default=0)
     processed_records = models.PositiveIntegerField(default=0)

@@ -123,7 +123,9 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 # works lexically meanwhile). Off in tests and benchmarks.
 CANCEROPOLE_EXPERTISE_BACKGROUND = env.bool("CANCEROPOLE_EXPERTISE_BACKGROUND", default=True)
 # Where people write to the secretariat (shown on help pages and in e-mails).
-CANCEROPOLE_CONTACT_EMAIL = env.str("CANCEROPOLE_CONTACT_EMAIL", default="secretariat@canceropole-idf.example")
+CANCEROPOLE_CONTACT_EMAIL = env.str(
+    "CANCEROPOLE_CONTACT_EMAIL", default="secretariat@canceropole-idf.example"
+)
 # The site's address (https://…) for links in e-mails sent outside a request (daily reminders).
 CANCEROPOLE_SITE_URL = env.str("CANCEROPOLE_SITE_URL", default="")
 

@@ -51,7 +51,9 @@ def visibility(**overrides):
 
 def audit_actions(obj):
     return list(
-        AuditEntry.objects.filter(target_type=obj._meta.label_lower, target_id=str(obj.pk)).values_list("action", flat=True)
+        AuditEntry.objects.filter(target_type=obj._meta.label_lower, target_id=str(obj.pk)).values_list(
+            "action", flat=True
+        )
     )
 
 
@@ -59,7 +61,9 @@ def audit_actions(obj):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", sorted(n for n in url_access_backoffice.URL_ACCESS if n != "directory:profile_edit"))
+@pytest.mark.parametrize(
+    "name", sorted(n for n in url_access_backoffice.URL_ACCESS if n != "directory:profile_edit")
+)
 def test_a_researcher_gets_403_on_every_back_office_url(name, client, world, researcher, settings):
     settings.CANCEROPOLE_STAFF_MFA_REQUIRED = False
     rule = url_access_backoffice.URL_ACCESS[name]
@@ -89,9 +93,17 @@ def test_dashboard_shows_counts_recent_changes_and_links(staff_client, staff, wo
 def test_create_institution_normalises_the_ror_and_audits(staff_client):
     response = staff_client.post(
         reverse("directory:bo_institution_create"),
-        {"name": "Gustave Roussy", "acronym": "GR", "kind": "member", "category": "cancer_centre",
-         "is_research_body": "on", "ror": f"https://ror.org/{VALID_ROR.upper()}", "city": "Villejuif",
-         "latitude": "48.7944", "longitude": "2.3520"},
+        {
+            "name": "Gustave Roussy",
+            "acronym": "GR",
+            "kind": "member",
+            "category": "cancer_centre",
+            "is_research_body": "on",
+            "ror": f"https://ror.org/{VALID_ROR.upper()}",
+            "city": "Villejuif",
+            "latitude": "48.7944",
+            "longitude": "2.3520",
+        },
     )
     institution = Institution.objects.get(name="Gustave Roussy")
     assert response.status_code == 302
@@ -106,8 +118,15 @@ def test_create_unit_with_several_parents_and_a_director(staff_client):
     director = PersonFactory()
     response = staff_client.post(
         reverse("directory:bo_unit_create"),
-        {"name": "Centre de recherche des Cordeliers", "acronym": "CRC", "code": "UMR 1138", "rnsr": "200817476g ",
-         "parents": [inserm.pk, university.pk], "director": director.pk, "city": "Paris"},
+        {
+            "name": "Centre de recherche des Cordeliers",
+            "acronym": "CRC",
+            "code": "UMR 1138",
+            "rnsr": "200817476g ",
+            "parents": [inserm.pk, university.pk],
+            "director": director.pk,
+            "city": "Paris",
+        },
     )
     assert response.status_code == 302
     unit = Unit.objects.get(acronym="CRC")
@@ -122,8 +141,12 @@ def test_create_team_with_leaders_and_keywords(staff_client):
     leaders = PersonFactory.create_batch(2)
     response = staff_client.post(
         reverse("directory:bo_team_create"),
-        {"name": "Immunité et cancer", "unit": unit.pk, "leaders": [p.pk for p in leaders],
-         "keywords": "Immunothérapie, lymphomes ; immunothérapie"},
+        {
+            "name": "Immunité et cancer",
+            "unit": unit.pk,
+            "leaders": [p.pk for p in leaders],
+            "keywords": "Immunothérapie, lymphomes ; immunothérapie",
+        },
     )
     assert response.status_code == 302
     team = Team.objects.get(name="Immunité et cancer")
@@ -137,8 +160,15 @@ def test_create_person_with_keywords_and_visibility(staff_client):
     orcid = make_orcid(4242)
     response = staff_client.post(
         reverse("directory:bo_person_create"),
-        {"first_name": "Zoé", "last_name": "Quintard", "career_stage": "postdoc", "email": "Zoe.Quintard@Inserm.fr",
-         "orcid": orcid.replace("-", ""), "keywords": "gliome, pédiatrie", **visibility(email="staff", phone="network")},
+        {
+            "first_name": "Zoé",
+            "last_name": "Quintard",
+            "career_stage": "postdoc",
+            "email": "Zoe.Quintard@Inserm.fr",
+            "orcid": orcid.replace("-", ""),
+            "keywords": "gliome, pédiatrie",
+            **visibility(email="staff", phone="network"),
+        },
     )
     person = Person.objects.get(last_name="Quintard")
     assert response.status_code == 302
@@ -155,10 +185,19 @@ def test_create_platform_with_label_managers_and_technologies(staff_client, worl
     manager = PersonFactory()
     response = staff_client.post(
         reverse("directory:bo_platform_create"),
-        {"name": "Plateforme de protéomique Curie", "host_institution": world.institution.pk, "host_unit": world.unit.pk,
-         "technologies": "Protéomique, spectrométrie de masse", "label": "ibisa", "label_start": "2023-01-01",
-         "label_end": "2027-12-31", "access_conditions": "Ouverte aux académiques et aux industriels.",
-         "pricing": "Académique : 80 € / échantillon", "managers": [manager.pk], "contact_email": "proteomique@curie.fr"},
+        {
+            "name": "Plateforme de protéomique Curie",
+            "host_institution": world.institution.pk,
+            "host_unit": world.unit.pk,
+            "technologies": "Protéomique, spectrométrie de masse",
+            "label": "ibisa",
+            "label_start": "2023-01-01",
+            "label_end": "2027-12-31",
+            "access_conditions": "Ouverte aux académiques et aux industriels.",
+            "pricing": "Académique : 80 € / échantillon",
+            "managers": [manager.pk],
+            "contact_email": "proteomique@curie.fr",
+        },
     )
     assert response.status_code == 302
     platform = Platform.objects.get(name="Plateforme de protéomique Curie")
@@ -172,7 +211,12 @@ def test_create_platform_with_label_managers_and_technologies(staff_client, worl
 def test_create_tech_transfer_office(staff_client, world):
     response = staff_client.post(
         reverse("directory:bo_tto_create"),
-        {"name": "SATT Erganeo", "city": "Paris", "institutions": [world.institution.pk], "website": "erganeo.com"},
+        {
+            "name": "SATT Erganeo",
+            "city": "Paris",
+            "institutions": [world.institution.pk],
+            "website": "erganeo.com",
+        },
     )
     assert response.status_code == 302
     office = TechTransferOffice.objects.get(name="SATT Erganeo")
@@ -185,8 +229,14 @@ def test_create_tech_transfer_office(staff_client, world):
 
 @pytest.mark.django_db
 def test_edit_pages_open_with_the_current_values(staff_client, world):
-    for kind, obj in (("person", world.person), ("team", world.team), ("unit", world.unit),
-                      ("institution", world.institution), ("platform", world.platform), ("tto", world.tto)):
+    for kind, obj in (
+        ("person", world.person),
+        ("team", world.team),
+        ("unit", world.unit),
+        ("institution", world.institution),
+        ("platform", world.platform),
+        ("tto", world.tto),
+    ):
         response = staff_client.get(reverse(f"directory:bo_{kind}_edit", args=[obj.pk]))
         assert response.status_code == 200, kind
         body = response.content.decode()
@@ -199,8 +249,13 @@ def test_edit_team_changes_leaders_and_bumps_the_version(staff_client, world):
     team, leader = world.team, PersonFactory()
     response = staff_client.post(
         reverse("directory:bo_team_edit", args=[team.pk]),
-        {"name": "Signalisation et métastases", "unit": team.unit.pk, "leaders": [leader.pk, world.person.pk],
-         "keywords": "métastases", "version": team.version},
+        {
+            "name": "Signalisation et métastases",
+            "unit": team.unit.pk,
+            "leaders": [leader.pk, world.person.pk],
+            "keywords": "métastases",
+            "version": team.version,
+        },
     )
     assert response.status_code == 302
     team.refresh_from_db()
@@ -217,9 +272,16 @@ def test_a_bad_orcid_is_shown_on_its_field_and_everything_typed_is_kept(staff_cl
     before = (person.first_name, person.orcid, person.version)
     response = staff_client.post(
         reverse("directory:bo_person_edit", args=[person.pk]),
-        {"first_name": "Marie-Claude", "last_name": person.last_name, "career_stage": "clinician",
-         "title": "PU-PH en oncologie", "orcid": "0000-0002-1825-0098", "keywords": "sarcomes, radiothérapie",
-         "version": person.version, **visibility()},
+        {
+            "first_name": "Marie-Claude",
+            "last_name": person.last_name,
+            "career_stage": "clinician",
+            "title": "PU-PH en oncologie",
+            "orcid": "0000-0002-1825-0098",
+            "keywords": "sarcomes, radiothérapie",
+            "version": person.version,
+            **visibility(),
+        },
     )
     assert response.status_code == 200
     form = response.context["form"]
@@ -242,8 +304,14 @@ def test_a_bad_ror_and_label_dates_are_refused_with_the_services_message(staff_c
     assert "clé de contrôle" in response.context["form"].errors["ror"][0]
     response = staff_client.post(
         reverse("directory:bo_platform_edit", args=[world.platform.pk]),
-        {"name": world.platform.name, "host_institution": world.institution.pk, "label": "ibisa",
-         "label_start": "2024-01-01", "label_end": "2023-01-01", "version": 1},
+        {
+            "name": world.platform.name,
+            "host_institution": world.institution.pk,
+            "label": "ibisa",
+            "label_start": "2024-01-01",
+            "label_end": "2023-01-01",
+            "version": 1,
+        },
     )
     assert "postérieure" in response.context["form"].errors["label_end"][0]
     world.platform.refresh_from_db()
@@ -267,7 +335,9 @@ def test_two_edits_from_the_same_version_the_second_is_refused(staff_client, wor
     parents = [p.pk for p in unit.parents.all()]
     first = staff_client.post(url, {"name": "Premier nom", "parents": parents, "version": unit.version})
     assert first.status_code == 302
-    second = staff_client.post(url, {"name": "Second nom", "acronym": "SN", "parents": parents, "version": unit.version})
+    second = staff_client.post(
+        url, {"name": "Second nom", "acronym": "SN", "parents": parents, "version": unit.version}
+    )
     assert second.status_code == 200
     body = second.content.decode()
     assert "modifiée par quelqu&#x27;un d&#x27;autre" in body or "modifiée par quelqu'un d'autre" in body
@@ -291,17 +361,28 @@ def test_add_end_and_remove_an_affiliation(staff_client, staff, world):
     team = world.team
     response = staff_client.post(
         reverse("directory:bo_affiliation_add", args=[person.pk]),
-        {"institution": world.institution.pk, "team": team.pk, "position": "Post-doctorante", "start": "2022-09-01"},
+        {
+            "institution": world.institution.pk,
+            "team": team.pk,
+            "position": "Post-doctorante",
+            "start": "2022-09-01",
+        },
     )
     assert response.status_code == 302
-    assert response["Location"].endswith(reverse("directory:bo_person_edit", args=[person.pk]) + "#affiliations")
+    assert response["Location"].endswith(
+        reverse("directory:bo_person_edit", args=[person.pk]) + "#affiliations"
+    )
     affiliation = person.affiliations.get()
     assert affiliation.unit == team.unit and affiliation.is_primary and affiliation.end is None
 
-    response = staff_client.post(reverse("directory:bo_affiliation_end", args=[affiliation.pk]), {"end": "2021-01-01"})
+    response = staff_client.post(
+        reverse("directory:bo_affiliation_end", args=[affiliation.pk]), {"end": "2021-01-01"}
+    )
     affiliation.refresh_from_db()
     assert affiliation.end is None  # before the start: refused
-    response = staff_client.post(reverse("directory:bo_affiliation_end", args=[affiliation.pk]), {"end": "2024-08-31"})
+    response = staff_client.post(
+        reverse("directory:bo_affiliation_end", args=[affiliation.pk]), {"end": "2024-08-31"}
+    )
     assert response.status_code == 302
     affiliation.refresh_from_db()
     assert affiliation.end == datetime.date(2024, 8, 31)
@@ -312,7 +393,9 @@ def test_add_end_and_remove_an_affiliation(staff_client, staff, world):
     staff_client.post(reverse("directory:bo_affiliation_remove", args=[affiliation.pk]))
     assert not person.affiliations.exists()
     assert audit_actions(person) == [
-        "directory.affiliation.deleted", "directory.affiliation.ended", "directory.affiliation.created",
+        "directory.affiliation.deleted",
+        "directory.affiliation.ended",
+        "directory.affiliation.created",
     ]
 
 
@@ -334,7 +417,9 @@ def test_affiliation_to_an_institution_that_is_not_a_parent_is_refused_and_kept(
 def test_affiliation_end_and_remove_answer_only_to_post(staff_client, world):
     affiliation = world.person.affiliations.get()
     assert staff_client.get(reverse("directory:bo_affiliation_end", args=[affiliation.pk])).status_code == 405
-    assert staff_client.get(reverse("directory:bo_affiliation_remove", args=[affiliation.pk])).status_code == 405
+    assert (
+        staff_client.get(reverse("directory:bo_affiliation_remove", args=[affiliation.pk])).status_code == 405
+    )
 
 
 # --- choosers --------------------------------------------------------------------------------
@@ -347,7 +432,9 @@ def test_person_chooser_returns_matches_and_keeps_what_is_chosen(staff_client):
         PersonFactory(first_name=f"Prénom{n}", last_name="Dupont", search_text=f"prenom{n} dupont")
     services.refresh_search_text(Person.objects.all())
     url = reverse("directory:bo_choices", args=["people"])
-    response = staff_client.get(url, {"q": "dupont", "field": "leaders", "multiple": "1", "leaders": [chosen.pk]})
+    response = staff_client.get(
+        url, {"q": "dupont", "field": "leaders", "multiple": "1", "leaders": [chosen.pk]}
+    )
     assert response.status_code == 200
     selected, results = response.context["selected"], response.context["results"]
     assert selected == [(str(chosen.pk), "DUBREUIL Anne")]
@@ -359,11 +446,15 @@ def test_person_chooser_returns_matches_and_keeps_what_is_chosen(staff_client):
 @pytest.mark.django_db
 def test_unit_chooser_single_choice_and_bad_requests(staff_client, world):
     url = reverse("directory:bo_choices", args=["units"])
-    response = staff_client.get(url, {"q": world.unit.acronym, "field": "unit", "multiple": "0", "optional": "1"})
+    response = staff_client.get(
+        url, {"q": world.unit.acronym, "field": "unit", "multiple": "0", "optional": "1"}
+    )
     assert [pk for pk, _label in response.context["results"]] == [str(world.unit.pk)]
     assert 'type="radio" name="unit" value=""' in response.content.decode()
     assert staff_client.get(url, {"q": "x", "field": "<script>"}).status_code == 400
-    assert staff_client.get(reverse("directory:bo_choices", args=["users"]), {"field": "x"}).status_code == 404
+    assert (
+        staff_client.get(reverse("directory:bo_choices", args=["users"]), {"field": "x"}).status_code == 404
+    )
 
 
 @pytest.mark.django_db
@@ -431,14 +522,24 @@ def test_keyword_suggestions_come_from_existing_keywords(staff_client, world):
 @pytest.mark.django_db
 def test_the_audit_lists_only_the_fields_really_changed(staff_client, world):
     person = world.person
-    services.save_person(instance=person, data={}, actor=None, keywords=["Gliome"], visibility={"phone": "network"})
+    services.save_person(
+        instance=person, data={}, actor=None, keywords=["Gliome"], visibility={"phone": "network"}
+    )
     person.refresh_from_db()
     AuditEntry.objects.all().delete()
     staff_client.post(
         reverse("directory:bo_person_edit", args=[person.pk]),
-        {"first_name": person.first_name, "last_name": person.last_name, "career_stage": person.career_stage,
-         "email": person.email, "orcid": person.orcid, "title": "Directrice de recherche", "keywords": "gliome",
-         "version": person.version, **visibility(email="network", phone="network", orcid="public")},
+        {
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "career_stage": person.career_stage,
+            "email": person.email,
+            "orcid": person.orcid,
+            "title": "Directrice de recherche",
+            "keywords": "gliome",
+            "version": person.version,
+            **visibility(email="network", phone="network", orcid="public"),
+        },
     )
     entry = AuditEntry.objects.get(action="directory.person.updated")
     assert entry.data["fields"] == ["title"]

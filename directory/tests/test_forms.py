@@ -18,7 +18,9 @@ from directory.tests.factories import InstitutionFactory, KeywordFactory, Person
 def test_keywords_are_split_trimmed_and_deduplicated():
     field = KeywordsField()
     assert field.clean(" immunothérapie,  lymphomes ;sarcomes\n lymphomes ,, ") == [
-        "immunothérapie", "lymphomes", "sarcomes",
+        "immunothérapie",
+        "lymphomes",
+        "sarcomes",
     ]
     assert field.clean("") == []
 
@@ -48,8 +50,15 @@ def test_a_form_never_saves_and_an_edit_form_carries_the_version():
 @pytest.mark.django_db
 def test_person_form_hands_data_keywords_and_visibility_to_the_service():
     person = PersonFactory(first_name="Anne", visibility={"phone": "network"})
-    data = {"first_name": "Zoé", "last_name": "Quintard", "career_stage": "postdoc", "orcid": "https://orcid.org/x",
-            "keywords": "gliome", "version": "1", **{f"visibility_{f}": "public" for f in Person.VISIBILITY_DEFAULTS}}
+    data = {
+        "first_name": "Zoé",
+        "last_name": "Quintard",
+        "career_stage": "postdoc",
+        "orcid": "https://orcid.org/x",
+        "keywords": "gliome",
+        "version": "1",
+        **{f"visibility_{f}": "public" for f in Person.VISIBILITY_DEFAULTS},
+    }
     form = PersonForm(data, instance=person)
     assert form.is_valid(), form.errors
     kwargs = form.service_kwargs()
@@ -105,4 +114,7 @@ def test_the_chooser_renders_only_the_chosen_rows():
 @pytest.mark.django_db
 def test_choice_items_ignore_garbage_and_keep_order():
     a, b = PersonFactory(last_name="Alpha"), PersonFactory(last_name="Beta")
-    assert [pk for pk, _ in choice_items("people", [str(b.pk), "x;drop", str(a.pk), "999999"])] == [str(b.pk), str(a.pk)]
+    assert [pk for pk, _ in choice_items("people", [str(b.pk), "x;drop", str(a.pk), "999999"])] == [
+        str(b.pk),
+        str(a.pk),
+    ]

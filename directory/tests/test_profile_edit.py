@@ -49,9 +49,17 @@ def test_saving_updates_the_record_and_goes_to_the_public_page(client, researche
     orcid = make_orcid(777)
     response = client.post(
         reverse(URL),
-        {"title": "Chargée de recherche Inserm", "career_stage": "researcher", "phone": "01 44 27 00 00",
-         "orcid": f"https://orcid.org/{orcid}", "idref": "02682216x", "bio": "Biologie des gliomes.",
-         "keywords": "gliome, neuro-oncologie", "version": me.version, **visibility(phone="staff", email="network")},
+        {
+            "title": "Chargée de recherche Inserm",
+            "career_stage": "researcher",
+            "phone": "01 44 27 00 00",
+            "orcid": f"https://orcid.org/{orcid}",
+            "idref": "02682216x",
+            "bio": "Biologie des gliomes.",
+            "keywords": "gliome, neuro-oncologie",
+            "version": me.version,
+            **visibility(phone="staff", email="network"),
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("directory:person", args=[me.pk])
@@ -72,8 +80,15 @@ def test_name_and_email_cannot_be_changed_even_if_posted(client, researcher, me)
     before = (me.first_name, me.last_name, me.email)
     response = client.post(
         reverse(URL),
-        {"first_name": "Usurpé", "last_name": "Autre", "email": "pirate@example.org", "title": "Nouveau titre",
-         "career_stage": "researcher", "version": me.version, **visibility()},
+        {
+            "first_name": "Usurpé",
+            "last_name": "Autre",
+            "email": "pirate@example.org",
+            "title": "Nouveau titre",
+            "career_stage": "researcher",
+            "version": me.version,
+            **visibility(),
+        },
     )
     assert response.status_code == 302
     me.refresh_from_db()
@@ -86,8 +101,14 @@ def test_a_bad_orcid_keeps_the_input_and_saves_nothing(client, researcher, me):
     client.force_login(researcher)
     response = client.post(
         reverse(URL),
-        {"title": "Titre tapé", "career_stage": "postdoc", "orcid": "0000-0002-1825-0098", "keywords": "mot tapé",
-         "version": me.version, **visibility(phone="network")},
+        {
+            "title": "Titre tapé",
+            "career_stage": "postdoc",
+            "orcid": "0000-0002-1825-0098",
+            "keywords": "mot tapé",
+            "version": me.version,
+            **visibility(phone="network"),
+        },
     )
     assert response.status_code == 200
     assert "caractère de contrôle" in response.context["form"].errors["orcid"][0]
@@ -103,7 +124,9 @@ def test_a_stale_version_is_refused_and_the_input_kept(client, researcher, me, s
     from directory import services
 
     client.force_login(researcher)
-    services.save_person(instance=me, data={"title": "Fixé par le secrétariat"}, actor=staff, expected_version=me.version)
+    services.save_person(
+        instance=me, data={"title": "Fixé par le secrétariat"}, actor=staff, expected_version=me.version
+    )
     response = client.post(
         reverse(URL), {"title": "Mon titre", "career_stage": "researcher", "version": 1, **visibility()}
     )
@@ -133,12 +156,20 @@ def test_a_researcher_cannot_edit_someone_elses_record(client, researcher, me, w
     before = (other.title, other.version)
     client.force_login(researcher)
     # The own-profile page has no id to tamper with: it always edits the signed-in user's record.
-    client.post(reverse(URL), {"title": "Pris", "career_stage": "researcher", "version": me.version, **visibility()})
+    client.post(
+        reverse(URL), {"title": "Pris", "career_stage": "researcher", "version": me.version, **visibility()}
+    )
     # The back-office edit page of someone else's record is closed to researchers.
     response = client.post(
         reverse("directory:bo_person_edit", args=[other.pk]),
-        {"first_name": "X", "last_name": "Y", "title": "Pris", "career_stage": "researcher", "version": other.version,
-         **visibility()},
+        {
+            "first_name": "X",
+            "last_name": "Y",
+            "title": "Pris",
+            "career_stage": "researcher",
+            "version": other.version,
+            **visibility(),
+        },
     )
     assert response.status_code == 403
     other.refresh_from_db()

@@ -339,8 +339,7 @@ def test_number_of_queries_does_not_grow_with_the_campaign():
 
 def test_a_shared_national_research_organisation_is_no_conflict_unless_the_campaign_says_so(staff):
     """Inserm is a parent of most units: sharing it alone creates no conflict by default."""
-    from directory.models import Institution
-    from directory.models import UnitParent
+    from directory.models import Institution, UnitParent
     from directory.tests.factories import AffiliationFactory, InstitutionFactory, TeamFactory
     from evaluation.services.conflicts import detect_conflicts
     from evaluation.tests.factories import CampaignFactory, EvaluatedApplicationFactory, PoolMemberFactory
