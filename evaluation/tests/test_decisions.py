@@ -69,6 +69,9 @@ def add_review(outcome, n, *, role=ReviewerRole.EXTERNAL, status=Review.Status.S
         name=f"Markername{n} Secretreviewer",
         institution_name=f"Markerinstitute{n}",
     )
+    # the directory record's name is a marker too (a random name could be the applicant's)
+    member.person.first_name, member.person.last_name = f"Markerpersonfirst{n}", f"Markerperson{n}"
+    member.person.save(update_fields=["first_name", "last_name"])
     assignment = AssignmentFactory(member=member, application=outcome.application, role=role)
     review = ReviewFactory(
         assignment=assignment,
