@@ -1,13 +1,13 @@
-"""A reviewer's journey on a phone-sized window (390 × 844) in a real browser: declare a conflict
-on one application, review another with the autosave, submit it; no page scrolls sideways."""
+"""A reviewer's journey on a phone-sized window (390 × 844) in a real browser: an outside expert
+opens the invitation from the e-mail, creates an account and accepts, declares a conflict on one
+application, reviews another with the autosave, submits it; no page scrolls sideways."""
 
 from decimal import Decimal
 
 import pytest
-from allauth.account.models import EmailAddress
 
 from calls.models import EvaluationCriterion
-from evaluation.models import Conflict, Review
+from evaluation.models import Conflict, PoolMember, Review
 from evaluation.tests.factories import AssignmentFactory, EvaluatedApplicationFactory, PoolMemberFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,8 +21,15 @@ def _no_sideways_scroll(page) -> None:  # type: ignore[no-untyped-def]
 def test_reviewer_on_a_phone_declares_a_conflict_then_reviews(browser_page):
     page = browser_page
     page.set_viewport_size({"width": 390, "height": 844})
-    member = PoolMemberFactory()
-    EmailAddress.objects.create(user=member.user, email=member.user.email, verified=True, primary=True)
+    member = PoolMemberFactory(
+        user=None,
+        person=None,
+        name="Pieter Janssens",
+        email="pieter.janssens@kuleuven.example",
+        status=PoolMember.Status.INVITED,
+        invitation_token="token-of-the-invitation-e-mail",
+        responded_at=None,
+    )
     call = member.campaign.call
     for i, label in enumerate(["Qualité scientifique", "Faisabilité"]):
         EvaluationCriterion.objects.create(call=call, label_fr=label, weight=Decimal(1), scale_max=5, order=i)
@@ -33,11 +40,17 @@ def test_reviewer_on_a_phone_declares_a_conflict_then_reviews(browser_page):
         member=member, application=EvaluatedApplicationFactory(call=call, acronym="AVIS")
     )
 
-    page.goto(page.base_url + "/accounts/login/")
-    page.fill("input[name=login]", member.user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url("**/")
+    # the invitation, opened from the e-mail: create an account and accept
+    page.goto(page.base_url + "/evaluation/invitations/token-of-the-invitation-e-mail/")
+    _no_sideways_scroll(page)
+    page.fill("input[name=first_name]", "Pieter")
+    page.fill("input[name=last_name]", "Janssens")
+    page.fill("input[name=password1]", PASSWORD)
+    page.fill("input[name=password2]", PASSWORD)
+    page.click("button[value=create]")
+    page.wait_for_url("**/evaluation/reviews/")
+    member.refresh_from_db()
+    assert member.status == PoolMember.Status.ACCEPTED and member.user is not None
 
     page.goto(page.base_url + "/evaluation/reviews/")
     assert "CONFLIT" in page.inner_text("main") and "AVIS" in page.inner_text("main")
