@@ -138,6 +138,11 @@ class Row:
 
     @property
     def proposal_label(self) -> str:
+        """The proposal's words, or the decision's once the body has validated it."""
+        if self.outcome and self.outcome.final:
+            from evaluation.selectors.decisions import final_label
+
+            return final_label(self.outcome.final)
         return self.outcome.get_proposal_display() if self.outcome and self.outcome.proposal else ""
 
 
