@@ -45,6 +45,7 @@ urlpatterns = [
         applicant_sections.team_search,
         name="application_team_search",
     ),
+    path("applications/<int:pk>/lead-team/", applicant_sections.lead_team, name="application_lead_team"),
     path(
         "applications/<int:pk>/partners/invite/",
         applicant_sections.partner_invite,

@@ -147,6 +147,57 @@ class PartnerForm(forms.Form):
         return data
 
 
+class LeadTeamForm(forms.Form):
+    """The lead team: a directory team (one of the applicant's, or found by a search; radio
+    ``team``) or a new team outside the directory, named with its institution."""
+
+    team = forms.ModelChoiceField(
+        label=_("Équipe de l'annuaire"), queryset=Team.objects.all(), required=False, widget=forms.RadioSelect
+    )
+    new_team_name = forms.CharField(label=_("Nom de la nouvelle équipe"), max_length=255, required=False)
+    institution_name = forms.CharField(
+        label=_("Institution de la nouvelle équipe"),
+        max_length=255,
+        required=False,
+        help_text=_(
+            "Elle compte pour les règles d'éligibilité (institution membre, institutions distinctes)."
+        ),
+    )
+
+    def __init__(self, *args: Any, current: ApplicationTeam | None = None, **kwargs: Any):
+        self.current = current
+        if current is not None and not args and "data" not in kwargs:
+            kwargs["initial"] = {
+                "team": current.team_id,
+                "new_team_name": current.new_team_name,
+                "institution_name": "" if current.team_id else current.institution_label,
+                **kwargs.get("initial", {}),
+            }
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        name = (data.get("new_team_name") or "").strip()
+        if data.get("team") and name:
+            self.add_error(
+                "new_team_name",
+                _("Choisissez une équipe de l'annuaire ou nommez une nouvelle équipe, pas les deux."),
+            )
+        elif not data.get("team") and not name:
+            self.add_error("team", _("Choisissez une équipe de l'annuaire ou nommez la nouvelle équipe."))
+        # a new team keeps the directory institution it already had when its label is unchanged
+        current = self.current
+        kept = (
+            name
+            and current is not None
+            and current.institution_id
+            and not current.team_id
+            and (data.get("institution_name") or "").strip() == current.institution_label
+        )
+        data["institution"] = current.institution if kept and current is not None else None
+        return data
+
+
 class BudgetLineForm(forms.Form):
     team = forms.ModelChoiceField(label=_("Équipe"), queryset=ApplicationTeam.objects.none(), required=False)
     category = forms.ModelChoiceField(label=_("Poste"), queryset=BudgetCategory.objects.none())

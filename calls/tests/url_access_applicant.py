@@ -87,6 +87,7 @@ URL_ACCESS = {
     "calls:application": Rule(OWNER, kwargs=_app),
     "calls:application_eligibility": Rule(OWNER, kwargs=_app),
     "calls:application_team_search": Rule(OWNER, kwargs=_app),
+    "calls:application_lead_team": Rule(OWNER, kwargs=_app),
     "calls:application_partner_invite": Rule(OWNER, kwargs=_app, method="post"),
     "calls:application_partner_remove": Rule(OWNER, kwargs=_team, method="post"),
     "calls:application_budget_add": Rule(OWNER, kwargs=_app, method="post"),

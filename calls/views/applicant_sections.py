@@ -1,5 +1,6 @@
 """The parts of the application editor that change in place: partner teams (directory search,
-invitations by e-mail), budget lines and attached documents. Each action answers with its
+invitations by e-mail), budget lines and attached documents; and the page that changes the lead
+team. Each action answers with its
 section of the editor (HTMX, and the eligibility panel refreshes) or redirects back to it.
 """
 
@@ -7,19 +8,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from calls import selectors, services, uploads
-from calls.forms.applicant import BudgetLineForm, PartnerForm, UploadForm
+from calls.forms.applicant import BudgetLineForm, LeadTeamForm, PartnerForm, UploadForm
 from calls.models import Application, ApplicationTeam, Attachment, BudgetLine, DocumentRequirement
 from calls.permissions import get_application_for_user
-from calls.views.applicant import _htmx, _section_response
-from core.errors import DomainError
+from calls.selectors_applicant import editor_state
+from calls.views.applicant import _editor_url, _htmx, _section_response
+from core.errors import DomainError, InvalidState, NotAllowed
 from core.permissions import require_login
 from core.services import record_audit
-from directory.selectors import search_teams
+from directory.models import Affiliation
+from directory.selectors import current_affiliations, search_teams
 
 # --- partners -------------------------------------------------------------------------------
 
@@ -75,6 +78,70 @@ def partner_remove(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
     except DomainError as exc:
         return _section_response(request, app, "partners", failed=True, partners_error=exc.message)
     return _section_response(request, app, "partners")
+
+
+def _own_affiliations(app: Application) -> list[Affiliation]:
+    """The lead person's current teams in the directory, one row per team (primary first)."""
+    if app.lead_person_id is None:
+        return []
+    rows: dict[int, Affiliation] = {}
+    affiliations = current_affiliations().filter(person_id=app.lead_person_id, team__isnull=False)
+    for affiliation in affiliations.order_by("-is_primary", "team__name", "pk"):
+        rows.setdefault(affiliation.team_id, affiliation)
+    return list(rows.values())
+
+
+@require_login
+@require_http_methods(["GET", "POST"])
+def lead_team(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the lead team: one of the lead's teams, any directory team, or a new team."""
+    app = get_application_for_user(request.user, pk)
+    lead = app.teams.filter(role=ApplicationTeam.Role.LEAD).select_related("team", "institution").first()
+    if request.method == "POST":
+        form = LeadTeamForm(request.POST, current=lead)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                row = services.save_application_team(
+                    application=app,
+                    actor=request.user,
+                    team=data["team"],
+                    new_team_name=data["new_team_name"],
+                    institution=data["institution"],
+                    institution_name=data["institution_name"],
+                )
+            except (InvalidState, NotAllowed) as exc:
+                messages.error(request, exc.message)
+                return redirect(_editor_url(app, "partners"))
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(
+                    request, _("Équipe coordinatrice enregistrée : %(team)s.") % {"team": row.team_label}
+                )
+                return redirect(_editor_url(app, "partners"))
+    else:
+        state = editor_state(app, request.user)
+        if not state.editable:
+            messages.error(request, state.reason)
+            return redirect(_editor_url(app, "partners"))
+        typed = {k: request.GET[k] for k in ("new_team_name", "institution_name") if k in request.GET}
+        form = LeadTeamForm(current=lead, initial=typed)
+    query = request.GET.get("team_q", "").strip()
+    own = _own_affiliations(app)
+    chosen = form.cleaned_data.get("team") if form.is_bound else (lead.team if lead else None)
+    context = {
+        "application": app,
+        "call": app.call,
+        "form": form,
+        "lead": lead,
+        "own": own,
+        "chosen": chosen if chosen and chosen.pk not in {a.team_id for a in own} else None,
+        "team_value": str(form["team"].value() or ""),
+        "team_results": list(search_teams(query)[:10]) if len(query) >= 2 else None,
+        "team_query": query,
+    }
+    return render(request, "calls/applicant_lead_team.html", context, status=400 if form.errors else 200)
 
 
 # --- budget ---------------------------------------------------------------------------------
