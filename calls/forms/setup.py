@@ -7,9 +7,12 @@ from the rule class's parameter schema (``calls.eligibility.base.Param``).
 """
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import Model
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -69,6 +72,14 @@ class VersionedForm(ServiceModelForm):
     @property
     def expected_version(self) -> int | None:
         return self.cleaned_data.get("version")
+
+    def rebase(self, version: int) -> None:
+        """After a refused stale edit: the form keeps what was typed but now starts from the
+        saved ``version``, so that saving again (having seen that version) is a deliberate choice."""
+        data = QueryDict(mutable=True)
+        data.update(self.data)
+        data[self.add_prefix("version")] = str(version)
+        self.data = data
 
 
 class ProgrammeForm(VersionedForm):
@@ -222,9 +233,9 @@ class CopyCallForm(forms.Form):
 # --- what is configured on a call ----------------------------------------------------------
 
 
-class ItemForm(ServiceModelForm):
+class ItemForm(VersionedForm):
     """A section, field, document, category, criterion or rule of ``call``. The stage is asked
-    only of a two-stage call."""
+    only of a two-stage call; an edit carries the item's version (see ``VersionedForm``)."""
 
     def __init__(self, *args: Any, call: Call, **kwargs: Any) -> None:
         self.call = call
@@ -241,6 +252,38 @@ class ItemForm(ServiceModelForm):
     @property
     def change_note(self) -> str:
         return str(self.cleaned_data.get("note") or "")
+
+    def compare_with(self, saved: "ItemForm") -> list[tuple[str, str, str, bool]]:
+        """(label, saved value, typed value, differ?) for each visible field, ``saved`` being an
+        unbound form of the item as it is now stored: what a refused stale edit shows side by side."""
+        rows = []
+        for name, field in self.fields.items():
+            if name == "note" or field.widget.is_hidden:
+                continue
+            stored = _display(field, saved[name].initial)
+            raw = isinstance(field, forms.CharField) or name not in self.cleaned_data
+            typed = _display(field, self[name].value() if raw else self.cleaned_data[name])
+            rows.append((str(field.label or name), stored, typed, stored != typed))
+        return rows
+
+
+def _display(field: forms.Field, value: Any) -> str:
+    """A field's value as a person reads it: choice labels, the object's name, Oui/Non."""
+    if value in (None, "", [], ()):
+        return "—"
+    if isinstance(field, forms.BooleanField):
+        return _("Oui") if value else _("Non")
+    if isinstance(field, forms.ModelChoiceField):
+        if not isinstance(value, Model) and field.queryset is not None:
+            value = field.queryset.filter(pk=value).first()
+        return str(value) if value is not None else "—"
+    if isinstance(field, forms.ChoiceField):
+        labels = {str(key): str(label) for key, label in getattr(field, "choices", [])}
+        values = value if isinstance(value, list | tuple) else [value]
+        return ", ".join(labels.get(str(v), str(v)) for v in values)
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return str(value).replace("\r\n", "\n").strip() or "—"
 
 
 class SectionForm(ItemForm):

@@ -26,6 +26,7 @@ class EvaluationCriterion(Bilingual, models.Model):
         _("note maximale"), default=5, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["call", "order", "pk"]
@@ -53,6 +54,7 @@ class FormSection(Bilingual, models.Model):
     intro_fr = models.TextField(_("introduction (français)"), blank=True)
     intro_en = models.TextField(_("introduction (anglais)"), blank=True)
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["call", "order", "pk"]
@@ -115,6 +117,7 @@ class FormField(Bilingual, models.Model):
     )
     stage = models.CharField(_("étape"), max_length=10, choices=StageScope.choices, default=StageScope.ALL)
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["call", "order", "pk"]
@@ -160,6 +163,7 @@ class DocumentRequirement(Bilingual, models.Model):
     required = models.BooleanField(_("obligatoire"), default=True)
     stage = models.CharField(_("étape"), max_length=10, choices=StageScope.choices, default=StageScope.ALL)
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["call", "order", "pk"]
@@ -216,6 +220,7 @@ class BudgetCategory(Bilingual, models.Model):
         help_text=_("Poste de salaires (refusé quand l'appel ne les finance pas)."),
     )
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["call", "order", "pk"]
@@ -253,6 +258,7 @@ class EligibilityRule(models.Model):
     params = models.JSONField(_("paramètres"), default=dict, blank=True)
     stage = models.CharField(_("étape"), max_length=10, choices=StageScope.choices, default=StageScope.ALL)
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
     message = models.CharField(_("formulation publique (facultatif)"), max_length=500, blank=True)
 
     class Meta:

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.db.models import F, ProtectedError
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,6 +27,7 @@ from calls.models import (
 )
 from calls.services.common import apply, snapshot, validate_model
 from core.errors import InvalidInput, InvalidState, StaleVersion
+from core.models import AuditEntry
 from core.services import record_audit
 
 Item = TypeVar("Item", bound=models.Model)
@@ -292,9 +293,42 @@ def _validate_item(item: models.Model, call: Call) -> None:
         item.params = definition.validate_params(item.params, call=call)
 
 
+def _stale_item(item: models.Model) -> StaleVersion:
+    """The refusal of a stale edit, naming who saved the item last and when, if the log says."""
+    last = (
+        AuditEntry.objects.filter(target_type=item._meta.label_lower, target_id=str(item.pk))
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    values = {"label": str(item)}
+    if last is not None and last.actor_label:
+        values["who"] = last.actor_label
+        values["when"] = formats.date_format(timezone.localtime(last.created_at), "SHORT_DATETIME_FORMAT")
+        message = _(
+            "« %(label)s » a été modifié par %(who)s le %(when)s, depuis que vous l'avez ouvert : "
+            "vos changements n'ont pas été enregistrés pour ne pas écraser les siens."
+        )
+    else:
+        message = _(
+            "« %(label)s » a été modifié par quelqu'un d'autre depuis que vous l'avez ouvert : "
+            "vos changements n'ont pas été enregistrés pour ne pas écraser les siens."
+        )
+    return StaleVersion(message % values)
+
+
 def _save_item(
-    *, model: type[Item], call: Call, data: dict[str, Any], actor: Any, instance: Item | None, note: str
+    *,
+    model: type[Item],
+    call: Call,
+    data: dict[str, Any],
+    actor: Any,
+    instance: Item | None,
+    note: str,
+    expected_version: int | None = None,
 ) -> Item:
+    """Create an item of ``call`` or change ``instance``. The call's row and the item's are locked;
+    an edit started from ``expected_version`` is refused (``StaleVersion``) if someone saved the
+    item since; each real change bumps the item's version (and the call's)."""
     call = Call.objects.select_for_update().get(pk=call.pk)
     if call.status == Call.Status.ARCHIVED:
         raise InvalidState(_("Un appel archivé ne peut plus être modifié."))
@@ -302,11 +336,20 @@ def _save_item(
     if getattr(item, "call_id", None) != call.pk:
         raise InvalidInput(_("Cet élément appartient à un autre appel."))
     is_new = item.pk is None
+    if not is_new:
+        try:
+            item.refresh_from_db(from_queryset=model._default_manager.select_for_update())
+        except model.DoesNotExist as exc:  # type: ignore[attr-defined]
+            raise InvalidState(_("Cet élément a été supprimé entre-temps par quelqu'un d'autre.")) from exc
+        if expected_version is not None and item.version != expected_version:  # type: ignore[attr-defined]
+            raise _stale_item(item)
     changes = apply(item, data, ITEM_FIELDS[model])
     _validate_item(item, call)
-    item.save()
-    if not changes:
+    if not is_new and not changes:
         return item
+    if not is_new:
+        item.version += 1  # type: ignore[attr-defined]
+    item.save()
     bump(call)
     record_call_change(
         call=call,
@@ -328,16 +371,44 @@ def _save_item(
 
 @transaction.atomic
 def save_form_section(
-    *, call: Call, data: dict[str, Any], actor: Any, instance: FormSection | None = None, note: str = ""
+    *,
+    call: Call,
+    data: dict[str, Any],
+    actor: Any,
+    instance: FormSection | None = None,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> FormSection:
-    return _save_item(model=FormSection, call=call, data=data, actor=actor, instance=instance, note=note)
+    return _save_item(
+        model=FormSection,
+        call=call,
+        data=data,
+        actor=actor,
+        instance=instance,
+        note=note,
+        expected_version=expected_version,
+    )
 
 
 @transaction.atomic
 def save_form_field(
-    *, call: Call, data: dict[str, Any], actor: Any, instance: FormField | None = None, note: str = ""
+    *,
+    call: Call,
+    data: dict[str, Any],
+    actor: Any,
+    instance: FormField | None = None,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> FormField:
-    return _save_item(model=FormField, call=call, data=data, actor=actor, instance=instance, note=note)
+    return _save_item(
+        model=FormField,
+        call=call,
+        data=data,
+        actor=actor,
+        instance=instance,
+        note=note,
+        expected_version=expected_version,
+    )
 
 
 @transaction.atomic
@@ -348,25 +419,60 @@ def save_document_requirement(
     actor: Any,
     instance: DocumentRequirement | None = None,
     note: str = "",
+    expected_version: int | None = None,
 ) -> DocumentRequirement:
     return _save_item(
-        model=DocumentRequirement, call=call, data=data, actor=actor, instance=instance, note=note
+        model=DocumentRequirement,
+        call=call,
+        data=data,
+        actor=actor,
+        instance=instance,
+        note=note,
+        expected_version=expected_version,
     )
 
 
 @transaction.atomic
 def save_budget_category(
-    *, call: Call, data: dict[str, Any], actor: Any, instance: BudgetCategory | None = None, note: str = ""
+    *,
+    call: Call,
+    data: dict[str, Any],
+    actor: Any,
+    instance: BudgetCategory | None = None,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> BudgetCategory:
-    return _save_item(model=BudgetCategory, call=call, data=data, actor=actor, instance=instance, note=note)
+    return _save_item(
+        model=BudgetCategory,
+        call=call,
+        data=data,
+        actor=actor,
+        instance=instance,
+        note=note,
+        expected_version=expected_version,
+    )
 
 
 @transaction.atomic
 def save_eligibility_rule(
-    *, call: Call, data: dict[str, Any], actor: Any, instance: EligibilityRule | None = None, note: str = ""
+    *,
+    call: Call,
+    data: dict[str, Any],
+    actor: Any,
+    instance: EligibilityRule | None = None,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> EligibilityRule:
     """Add or change a rule; ``data["params"]`` is checked against the rule's schema."""
-    return _save_item(model=EligibilityRule, call=call, data=data, actor=actor, instance=instance, note=note)
+    return _save_item(
+        model=EligibilityRule,
+        call=call,
+        data=data,
+        actor=actor,
+        instance=instance,
+        note=note,
+        expected_version=expected_version,
+    )
 
 
 @transaction.atomic
@@ -377,9 +483,16 @@ def save_criterion(
     actor: Any,
     instance: EvaluationCriterion | None = None,
     note: str = "",
+    expected_version: int | None = None,
 ) -> EvaluationCriterion:
     return _save_item(
-        model=EvaluationCriterion, call=call, data=data, actor=actor, instance=instance, note=note
+        model=EvaluationCriterion,
+        call=call,
+        data=data,
+        actor=actor,
+        instance=instance,
+        note=note,
+        expected_version=expected_version,
     )
 
 

@@ -40,7 +40,7 @@ from calls.models import (
     FormSection,
 )
 from calls.views.setup import PERM, apply_error, call_or_404, int_or_none, tab_url
-from core.errors import DomainError, InvalidInput
+from core.errors import DomainError, InvalidInput, StaleVersion
 from core.permissions import require_perm
 
 
@@ -161,6 +161,7 @@ def item_edit(request: HttpRequest, pk: int, kind: str, item_pk: int | None = No
     form = item_kind.form_class(
         request.POST or None, instance=item, call=call, initial=initial, **_form_kwargs(extra)
     )
+    comparison: list[tuple[str, str, str, bool]] = []
     if request.method == "POST" and form.is_valid():
         data = form.data_for_service()
         if item is None:
@@ -168,12 +169,22 @@ def item_edit(request: HttpRequest, pk: int, kind: str, item_pk: int | None = No
             data["order"] = selectors.next_order(call, item_kind.model, **same)
         try:
             saved = item_kind.save(
-                call=call, data=data, actor=request.user, instance=item, note=form.change_note
+                call=call,
+                data=data,
+                actor=request.user,
+                instance=item,
+                note=form.change_note,
+                expected_version=form.expected_version if item else None,
             )
         except DomainError as exc:
             apply_error(form, exc)
             if item is not None:
                 item.refresh_from_db()
+            if isinstance(exc, StaleVersion) and item is not None:
+                # What the user typed stays in the form; the saved version is shown beside it.
+                current = item_kind.form_class(instance=item, call=call, **_form_kwargs(extra))
+                comparison = form.compare_with(current)
+                form.rebase(item.version)  # type: ignore[attr-defined]
         else:
             messages.success(
                 request,
@@ -193,6 +204,8 @@ def item_edit(request: HttpRequest, pk: int, kind: str, item_pk: int | None = No
             "kind": item_kind,
             "back": tab_url(call, item_kind.tab),
             "preview": preview,
+            "stale": bool(comparison),
+            "comparison": comparison,
         },
     )
 
