@@ -5,6 +5,7 @@ The review form requires nothing but the version it was opened at: a draft keeps
 typed, and ``evaluation.services.reviews.submit_review`` says what is missing at submission.
 """
 
+import secrets
 from typing import Any
 
 from django import forms
@@ -21,6 +22,9 @@ def comment_field(criterion_id: int | str) -> str:
 
 class ReviewForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput(attrs={"id": "review-version"}))
+    # One random id per opened page: a save that raced with this page's own autosave is not a
+    # conflict with another tab (see evaluation.views.reviewer._save_from_same_page).
+    page = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
     comment_to_applicants = forms.CharField(
         label=_("Commentaire aux candidat·es"),
         required=False,
@@ -77,6 +81,7 @@ class ReviewForm(forms.Form):
     def initial_for(cls, review: Review, criteria: list[EvaluationCriterion]) -> dict[str, Any]:
         initial: dict[str, Any] = {
             "version": review.version,
+            "page": secrets.token_hex(8),
             "comment_to_applicants": review.comment_to_applicants,
             "comment_to_committee": review.comment_to_committee,
             "recommendation": review.recommendation,

@@ -103,7 +103,7 @@ def test_full_campaign_through_the_web(act, settings):  # noqa: PLR0915
     for i, language in enumerate(["fr", "en", "fr"], start=1):
         applicant = UserFactory(email=f"porteur{i}@hopital.example", language=language)
         application = EvaluatedApplicationFactory(
-            call=call, applicant=applicant, acronym=f"P{i}", status=Application.Status.ELIGIBLE
+            call=call, applicant=applicant, acronym=f"PROJET-E2E-{i}", status=Application.Status.ELIGIBLE
         )
         BudgetLine.objects.create(
             application=application, category=category, description="Consommables", amount=Decimal("20000")
@@ -380,7 +380,7 @@ def test_full_campaign_through_the_web(act, settings):  # noqa: PLR0915
     assert act(staff, "post", url("letters_send", campaign.pk)).status_code == 302
     letters = {m.to[0]: m for m in mail.outbox[before:]}
     assert set(letters) >= {a.applicant.email for a in apps}
-    assert "Avis aux porteurs sur P2" in letters[p2.applicant.email].body
+    assert f"Avis aux porteurs sur {p2.acronym}" in letters[p2.applicant.email].body
     assert "Confidentiel" not in "".join(m.body for m in letters.values())
     assert "Ada" not in letters[p2.applicant.email].body and "Rapp" not in letters[p1.applicant.email].body
     # The English applicant's letter is in English, the others in French.

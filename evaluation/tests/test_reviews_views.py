@@ -364,3 +364,31 @@ def test_a_reviewer_cannot_reopen(client, assignment):
         client.post(reverse("evaluation:review_reopen", args=[review.pk]), {"reason": "x"}).status_code == 403
     )
     assert Review.objects.get(pk=review.pk).status == Review.Status.SUBMITTED
+
+
+def test_submitting_while_this_page_autosave_lands_first_is_no_conflict(client, assignment):
+    """The reviewer clicks "Rendre" while the page's own autosave is in flight: the autosave
+    bumps the version first; the submission from the same page is not refused as stale. The
+    same old version from another page (another tab) still is."""
+    client.force_login(assignment.member.user)
+    url = reverse("evaluation:review", args=[assignment.pk])
+    page = client.get(url).context["form"].initial["page"]
+    assert client.post(url, form_data(assignment, version=1, page=page), **HTMX).status_code == 200
+    review = Review.objects.get(assignment=assignment)
+    assert review.version == 2
+
+    other_tab = client.post(
+        reverse("evaluation:review_submit", args=[assignment.pk]),
+        form_data(assignment, version=1, page="another-tab", confirm="on"),
+    )
+    assert other_tab.status_code == 409
+    review.refresh_from_db()
+    assert review.status == Review.Status.DRAFT
+
+    same_page = client.post(
+        reverse("evaluation:review_submit", args=[assignment.pk]),
+        form_data(assignment, version=1, page=page, confirm="on"),
+    )
+    assert same_page.status_code == 302
+    review.refresh_from_db()
+    assert review.status == Review.Status.SUBMITTED

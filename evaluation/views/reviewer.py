@@ -113,9 +113,18 @@ def review(request: HttpRequest, assignment_pk: int) -> HttpResponse:
     if request.POST.get("force_version", "").isdigit():  # "replace with what I typed" after a conflict
         expected = int(request.POST["force_version"])
     try:
-        current = services.save_review_draft(
-            review=current, data=form.review_data(), expected_version=expected, actor=request.user
-        )
+        try:
+            current = services.save_review_draft(
+                review=current, data=form.review_data(), expected_version=expected, actor=request.user
+            )
+        except StaleVersion:
+            fresh = Review.objects.get(pk=current.pk)
+            if not _stale_from_this_page(request, fresh, form):
+                raise
+            current = services.save_review_draft(
+                review=fresh, data=form.review_data(), expected_version=fresh.version, actor=request.user
+            )
+        _remember_page(request, current, form)
     except StaleVersion as exc:
         fresh = Review.objects.get(pk=current.pk)
         if _htmx(request):
@@ -133,6 +142,24 @@ def review(request: HttpRequest, assignment_pk: int) -> HttpResponse:
         return _status(request, current, saved_at=timezone.now(), oob=True)
     messages.success(request, _("Brouillon enregistré."))
     return redirect(_review_url(assignment))
+
+
+def _page_key(review: Review) -> str:
+    return f"evaluation-review-{review.pk}"
+
+
+def _remember_page(request: HttpRequest, review: Review, form: ReviewForm) -> None:
+    """Note which opened page made the review's current version."""
+    if form.cleaned_data.get("page"):
+        request.session[_page_key(review)] = [form.cleaned_data["page"], review.version]
+
+
+def _stale_from_this_page(request: HttpRequest, review: Review, form: ReviewForm) -> bool:
+    """Whether the version that made this request stale was written by the same page (its own
+    autosave, still in flight when the reviewer clicked): then nothing of another tab would be
+    overwritten, and the request is replayed on the current version."""
+    page = form.cleaned_data.get("page")
+    return bool(page) and request.session.get(_page_key(review)) == [page, review.version]
 
 
 def _anchor(field: str) -> str:
@@ -157,10 +184,11 @@ def review_submit(request: HttpRequest, assignment_pk: int) -> HttpResponse:
         form.add_error("confirm", _("Cochez cette case pour confirmer que vous rendez l'évaluation."))
         return _render(request, assignment, current, status=400, form=form)
     data = form.review_data()
+    expected = form.cleaned_data["version"]
+    if expected != current.version and _stale_from_this_page(request, current, form):
+        expected = current.version  # this page's own autosave landed first
     try:
-        services.submit_review(
-            review=current, data=data, expected_version=form.cleaned_data["version"], actor=request.user
-        )
+        services.submit_review(review=current, data=data, expected_version=expected, actor=request.user)
     except StaleVersion as exc:
         fresh = Review.objects.get(pk=current.pk)
         return _render(request, assignment, fresh, status=409, form=form, stale=exc.message)
@@ -168,8 +196,9 @@ def review_submit(request: HttpRequest, assignment_pk: int) -> HttpResponse:
         # keep what was typed: save it as a draft, then show every missing piece at once
         try:
             current = services.save_review_draft(
-                review=current, data=data, expected_version=form.cleaned_data["version"], actor=request.user
+                review=current, data=data, expected_version=expected, actor=request.user
             )
+            _remember_page(request, current, form)
         except DomainError as exc:
             messages.error(request, exc.message)
         form = ReviewForm(request.POST.copy(), criteria=criteria)
