@@ -1,7 +1,9 @@
 """Every change of state in calls goes through these functions (typed, keyword-only, atomic,
 audited ``calls.*`` actions, ``core.errors.DomainError`` on refusal).
 
-- ``calls.services.calls``: programmes, calls and their configuration (change log after publication);
+- ``calls.services.calls``: programmes and calls (change log after publication);
+- ``calls.services.items``: a call's configuration items (form, documents, budget categories,
+  rules, criteria), with version checks;
 - ``calls.services.workflow``: downloadable documents, publication, closing, archiving, copy;
 - ``calls.services.applications``: drafts, consortium and invitations, budget;
 - ``calls.services.submission``: attachments, eligibility, submission, withdrawal, decisions,
@@ -22,17 +24,19 @@ from calls.services.applications import (
 )
 from calls.services.calls import (
     create_call,
+    record_call_change,
+    save_programme,
+    update_call,
+)
+from calls.services.items import (
     delete_call_item,
     move_call_item,
-    record_call_change,
     save_budget_category,
     save_criterion,
     save_document_requirement,
     save_eligibility_rule,
     save_form_field,
     save_form_section,
-    save_programme,
-    update_call,
 )
 from calls.services.submission import (
     decide_eligibility,

@@ -21,7 +21,8 @@ from calls.models import (
     FormField,
     FormSection,
 )
-from calls.services.calls import CALL_FIELDS, ITEM_FIELDS, bump, record_call_change
+from calls.services.calls import CALL_FIELDS, bump, record_call_change
+from calls.services.items import ITEM_FIELDS
 from core.errors import InvalidInput, InvalidState
 from core.services import record_audit
 
