@@ -1,14 +1,17 @@
 """The one hierarchy of domain errors raised by services.
 
 Views turn them into messages (or HTTP errors), the API into error payloads. A service never
-returns an error code: it raises one of these with a sentence a person can read.
+returns an error code: it raises one of these with a sentence a person can read (a lazy
+translation is fine: it is rendered in the language active when the error is raised).
 """
+
+from django.utils.functional import Promise
 
 
 class DomainError(Exception):
     """Base of every error a service raises on purpose."""
 
-    def __init__(self, message: str = "", *, field: str | None = None) -> None:
+    def __init__(self, message: "str | Promise" = "", *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = str(message)
         self.field = field

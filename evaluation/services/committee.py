@@ -343,7 +343,7 @@ def add_discussion_note(
     if application.pk not in set(campaign_applications(campaign).values_list("pk", flat=True)):
         raise InvalidInput(_("Ce dossier ne fait pas partie de la campagne."))
     if is_secretariat(actor):
-        allowed = (Campaign.Status.REVIEWING, Campaign.Status.COMMITTEE)
+        allowed: tuple[str, ...] = (Campaign.Status.REVIEWING, Campaign.Status.COMMITTEE)
     else:
         member = committee_membership(actor, campaign)
         if member is None or user_has_conflict(actor, application):

@@ -360,7 +360,11 @@ def index_state() -> dict[str, Any]:
         .values("version", "status", "done", "total", "changed_at")
         .first()
     )
-    return row or {"version": 0, "status": IndexState.Status.READY, "done": 0, "total": 0, "changed_at": None}
+    return (
+        dict(row)
+        if row
+        else {"version": 0, "status": IndexState.Status.READY, "done": 0, "total": 0, "changed_at": None}
+    )
 
 
 def get_index(state: dict[str, Any] | None = None) -> ExpertiseIndex:

@@ -194,12 +194,12 @@ def _teams(index: ExpertiseIndex, scores: Scores, mask: np.ndarray, viewer: Any)
     ranked = ranked[:TEAMS_SHOWN]
     teams = Team.objects.select_related("unit").in_bulk([t for _, t in ranked])
     shown = {p for _, t in ranked for p in members[t]}
-    people = Person.objects.only("pk", "first_name", "last_name").in_bulk(list(shown))
+    person_of = Person.objects.only("pk", "first_name", "last_name").in_bulk(list(shown))
     out = []
     for score, team_id in ranked:
         if team_id in teams:
             team_members = sorted(
-                ((people[p], round(score_of[p], 3)) for p in members[team_id] if p in people),
+                ((person_of[p], round(score_of[p], 3)) for p in members[team_id] if p in person_of),
                 key=lambda pair: -pair[1],
             )
             out.append(TeamHit(team=teams[team_id], score=round(score, 3), members=team_members[:3]))

@@ -78,7 +78,7 @@ def save(index: ExpertiseIndex, path: Path) -> None:
     }
     partial = path.with_suffix(f".{os.getpid()}.tmp")
     with partial.open("wb") as handle:
-        np.savez(handle, **arrays)
+        np.savez(handle, **arrays)  # type: ignore[arg-type]
     partial.replace(path)  # atomic: readers see the whole file or none
     for old in path.parent.glob("index-*.npz"):
         if old != path:

@@ -166,7 +166,8 @@ def test_deterministic(method: str, neural_engine: ExpertiseEngine) -> None:
     engine = _engine(method, neural_engine)
     first = engine.score([ONCOLOGIST, CARDIOLOGIST], DOCUMENTS)
     second = ExpertiseEngine(method=method).score([CARDIOLOGIST, ONCOLOGIST], DOCUMENTS)
-    assert np.allclose(first, second[::-1], atol=1e-9)
+    # float32 inference on several threads may sum in another order: equal up to float noise
+    assert np.allclose(first, second[::-1], rtol=0, atol=1e-6)
 
 
 @pytest.mark.parametrize("method", METHODS)
