@@ -16,10 +16,23 @@ class EvaluationConfig(AppConfig):
         register_section(
             PageSection("calls.call", "evaluation/_call_committees.html", _call_committees, order=50)
         )
+        register_section(
+            PageSection(
+                "calls.application", "evaluation/_application_decision.html", _application_decision, order=10
+            )
+        )
         # after the directory, the publications (20), the expertise index (25) and the calls (30)
         register_demo_step(
             DemoStep("evaluation", order=40, run=_seed_demo_evaluation, wipe=_wipe_demo_evaluation)
         )
+
+
+def _application_decision(application, user):  # type: ignore[no-untyped-def]
+    """The decision on an application, once its letter is sent, on the application's own page
+    (which only its applicant, accepted partners and the secretariat can open)."""
+    from evaluation.selectors.decisions import sent_letters
+
+    return {"letters": sent_letters(application) if application.was_received else []}
 
 
 def _call_committees(call, user):  # type: ignore[no-untyped-def]

@@ -215,6 +215,44 @@ def letter_context(outcome: ApplicationOutcome) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class SentLetter:
+    """A decision letter as the applicant's page shows it (the same facts as the e-mail)."""
+
+    outcome: ApplicationOutcome
+    final: str
+    label: str
+    decision: Decision | None
+    amount: Decimal | None
+    rank: int | None
+    comments: list[AnonymousComment]
+
+
+def sent_letters(application: Application) -> list[SentLetter]:
+    """The decisions already written to the applicants of ``application`` (letter sent)."""
+    outcomes = (
+        ApplicationOutcome.objects.filter(application=application, letter_sent_at__isnull=False)
+        .exclude(final="")
+        .select_related("decision", "application__call", "application__lead_person")
+        .order_by("letter_sent_at")
+    )
+    letters = []
+    for outcome in outcomes:
+        context = letter_context(outcome)
+        letters.append(
+            SentLetter(
+                outcome=outcome,
+                final=outcome.final,
+                label=final_label(outcome.final),
+                decision=outcome.decision,
+                amount=context["amount"],
+                rank=context["rank"],
+                comments=context["comments"],
+            )
+        )
+    return letters
+
+
 def letter_message(outcome: ApplicationOutcome, language: str | None = None) -> EmailMessage:
     """The e-mail of the outcome's decision letter, in its language (or ``language``)."""
     language = language if language in LETTER_LANGUAGES else outcome.letter_language

@@ -174,3 +174,28 @@ def test_letter_of_intent_letters_carry_the_comments_not_a_second_invitation(
         for marker in markers:
             assert marker.lower() not in _text(mail).lower()
     assert ApplicationOutcome.objects.filter(campaign=campaign, letter_sent_at__isnull=False).count() == 2
+
+
+def test_the_application_page_shows_the_decision_once_the_letter_is_sent(
+    client, decided, staff, django_capture_on_commit_callbacks
+):
+    """The applicant finds the decision and the anonymised comments on their application's page
+    once the letter has gone, never before, and never a reviewer's identity or a confidential
+    comment."""
+    from django.urls import reverse
+
+    campaign, (funded, _waiting, _refused), markers = decided
+    application = funded.application
+    client.force_login(application.applicant)
+    url = reverse("calls:application", args=[application.pk])
+    before = client.get(url).content.decode()
+    assert "Commentaire aux candidats 1" not in before
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send_decision_letters(campaign=campaign, actor=staff)
+    page = client.get(url).content.decode()
+    assert "Commentaire aux candidats 1" in page and "Commentaire aux candidats 2" in page
+    assert "Comité de pilotage (COPIL)" in page and "PV-2027-03" in page
+    assert "CONFIDENTIEL" not in page
+    for marker in markers:
+        assert marker.lower() not in page.lower(), marker
