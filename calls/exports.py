@@ -144,7 +144,7 @@ def to_xlsx(table: Table) -> bytes:
     return buffer.getvalue()
 
 
-def _csv_value(value: Any) -> str:
+def csv_value(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
@@ -159,5 +159,5 @@ def to_csv(table: Table) -> bytes:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(table.headers)
     for row in table.rows:
-        writer.writerow([_csv_value(v) for v in row])
+        writer.writerow([csv_value(v) for v in row])
     return buffer.getvalue().encode("utf-8-sig")

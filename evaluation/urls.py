@@ -70,6 +70,9 @@ urlpatterns = [
     path("campaigns/<int:pk>/committee/rank/", committee.committee_rank, name="committee_rank"),
     path("campaigns/<int:pk>/committee/funding/", committee.committee_funding, name="committee_funding"),
     path(
+        "campaigns/<int:pk>/committee/export.<str:fmt>", committee.committee_export, name="committee_export"
+    ),
+    path(
         "campaigns/<int:pk>/committee/<int:application_pk>/",
         committee.committee_application,
         name="committee_application",

@@ -359,3 +359,13 @@ def add_discussion_note(
         data={"campaign": campaign.pk, "note": note.pk},
     )
     return note
+
+
+def record_committee_export(*, campaign: Campaign, actor: Any, file_format: str, rows: int) -> None:
+    """The export of the committee's ranking (scores and proposals of named projects) is logged."""
+    record_audit(
+        action="evaluation.committee.exported",
+        actor=actor,
+        target=campaign,
+        data={"format": file_format, "rows": rows},
+    )

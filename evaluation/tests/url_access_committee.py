@@ -26,6 +26,7 @@ URL_ACCESS = {
     "evaluation:committee": Rule(Access.CONFIDENTIAL, kwargs=_campaign),
     "evaluation:committee_rank": Rule(Access.CONFIDENTIAL, kwargs=_campaign, method="post"),
     "evaluation:committee_funding": Rule(Access.CONFIDENTIAL, kwargs=_campaign, method="post"),
+    "evaluation:committee_export": Rule(Access.STAFF, kwargs=lambda w: {**_campaign(w), "fmt": "xlsx"}),
     "evaluation:committee_application": Rule(Access.CONFIDENTIAL, kwargs=_application),
     "evaluation:committee_note": Rule(Access.CONFIDENTIAL, kwargs=_application, method="post"),
     "evaluation:committee_outcome": Rule(Access.CONFIDENTIAL, kwargs=_application, method="post"),

@@ -15,13 +15,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError, StaleVersion
+from core.permissions import require_perm
+from evaluation import exports
 from evaluation.forms.committee import FundingForm, NoteForm, OrderForm, OutcomeForm, ScoreRankingForm
 from evaluation.models import Campaign
 from evaluation.permissions import (
@@ -312,3 +314,21 @@ def committee_note(request: HttpRequest, pk: int, application_pk: int) -> HttpRe
             "may_note": _may_note(request, campaign),
         },
     )
+
+
+@require_GET
+@require_perm(MANAGE)
+def committee_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The ranking as XLSX or CSV for the steering committee (secretariat only: anonymous →
+    login, anyone else → 403, like the committee's other writes; no reviewer named in it)."""
+    if fmt not in exports.CONTENT_TYPES:
+        raise Http404
+    campaign = get_campaign_for_committee(request.user, pk)
+    export = exports.committee_export(campaign, request.user)
+    content = exports.render(export, fmt)
+    services.record_committee_export(
+        campaign=campaign, actor=request.user, file_format=fmt, rows=len(export.table.rows)
+    )
+    response = HttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{export.filename(fmt)}"'
+    return response
