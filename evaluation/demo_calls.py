@@ -12,17 +12,15 @@ from typing import Any
 
 from calls import services as call_services
 from calls.demo import CRITERIA, PROJECT_FIELDS
-from calls.eligibility import evaluate
 from calls.models import (
     Application,
     ApplicationTeam,
     BudgetLine,
     Call,
-    EligibilityCheck,
     Programme,
     paris_datetime,
 )
-from calls.services.submission import decide_eligibility, receipt_number
+from calls.services.submission import decide_eligibility, receipt_number, record_eligibility_checks
 from directory.models import Affiliation, Person
 from evaluation import demo_texts as texts
 
@@ -196,20 +194,7 @@ class CallBuilder:
                     amount=Decimal(min(amount, 40000)),
                     order=order,
                 )
-            params = dict(call.rules.values_list("pk", "params"))
-            EligibilityCheck.objects.bulk_create(
-                EligibilityCheck(
-                    application=application,
-                    rule_id=r.rule_id,
-                    code=r.code,
-                    description=r.description[:500],
-                    params=params.get(r.rule_id or 0, {}),
-                    outcome=r.outcome,
-                    message=r.message,
-                    checked_at=submitted,
-                )
-                for r in evaluate(application, at=submitted)
-            )
+            record_eligibility_checks(application=application, at=submitted)
             created.append(application)
         # the secretariat's decisions: all eligible but the last (its team is not in the network)
         for application in created[:-1]:

@@ -162,6 +162,27 @@ def submit_application(
         ) from None
 
 
+def record_eligibility_checks(*, application: Application, at: dt.datetime) -> list[RuleResult]:
+    """Run the call's rules on ``application`` as of ``at`` and keep each result (what the
+    secretariat's eligibility decision starts from)."""
+    results = evaluate(application, at=at)
+    params = dict(application.call.rules.values_list("pk", "params"))
+    EligibilityCheck.objects.bulk_create(
+        EligibilityCheck(
+            application=application,
+            rule_id=r.rule_id,
+            code=r.code,
+            description=r.description[:500],
+            params=params.get(r.rule_id or 0, {}),
+            outcome=r.outcome,
+            message=r.message,
+            checked_at=at,
+        )
+        for r in results
+    )
+    return results
+
+
 def _submit(*, application: Application, actor: Any, key: str, now: dt.datetime) -> Application:
     locked = Application.objects.select_for_update().select_related("call__programme").get(pk=application.pk)
     if not (
@@ -200,23 +221,7 @@ def _submit(*, application: Application, actor: Any, key: str, now: dt.datetime)
     locked.save(
         update_fields=["submitted_at", "status", "submission_key", "receipt_number", "version", "updated_at"]
     )
-    results = evaluate(locked, at=now)
-    params = dict(call.rules.values_list("pk", "params"))
-    EligibilityCheck.objects.bulk_create(
-        [
-            EligibilityCheck(
-                application=locked,
-                rule_id=r.rule_id,
-                code=r.code,
-                description=r.description[:500],
-                params=params.get(r.rule_id or 0, {}),
-                outcome=r.outcome,
-                message=r.message,
-                checked_at=now,
-            )
-            for r in results
-        ]
-    )
+    results = record_eligibility_checks(application=locked, at=now)
     record_audit(
         action="calls.application.submitted",
         actor=actor,
