@@ -83,6 +83,15 @@ def staff(db):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def staff_client(client, staff, settings):  # type: ignore[no-untyped-def]
+    """The test client signed in as the secretariat, with the staff MFA requirement off (the
+    MFA middleware has tests of its own)."""
+    settings.CANCEROPOLE_STAFF_MFA_REQUIRED = False
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
 def world(db):  # type: ignore[no-untyped-def]
     """Objects that belong to nobody in particular, or to someone other than the test users."""
     from accounts.tests.factories import UserFactory

@@ -30,13 +30,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff_client(client, staff, settings):  # type: ignore[no-untyped-def]
-    settings.CANCEROPOLE_STAFF_MFA_REQUIRED = False
-    client.force_login(staff)
-    return client
-
-
-@pytest.fixture
 def call(db):  # type: ignore[no-untyped-def]
     call = CallFactory(budget_envelope=Decimal("100000"))
     EligibilityRuleFactory(call=call, code="min_teams", params={"count": 2})

@@ -72,13 +72,6 @@ KINDS: list[tuple[str, Callable[..., Any], Callable[[Call], Any], dict[str, Any]
 KIND_IDS = [kind[0] for kind in KINDS]
 
 
-@pytest.fixture
-def staff_client(client: Client, staff: Any, settings: Any) -> Client:
-    settings.CANCEROPOLE_STAFF_MFA_REQUIRED = False
-    client.force_login(staff)
-    return client
-
-
 # --- services ------------------------------------------------------------------------------
 
 

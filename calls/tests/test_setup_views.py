@@ -35,13 +35,6 @@ from core.models import AuditEntry
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client, staff, settings):  # type: ignore[no-untyped-def]
-    settings.CANCEROPOLE_STAFF_MFA_REQUIRED = False
-    client.force_login(staff)
-    return client
-
-
 def _draft(**kwargs):  # type: ignore[no-untyped-def]
     return CallFactory(status=Call.Status.DRAFT, published_at=None, **kwargs)
 

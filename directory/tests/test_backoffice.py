@@ -37,13 +37,6 @@ from directory.tests.factories import (
 VALID_ROR = "05f82e3" + ror_checksum("05f82e3")
 
 
-@pytest.fixture
-def staff_client(client, staff, settings):
-    settings.CANCEROPOLE_STAFF_MFA_REQUIRED = False
-    client.force_login(staff)
-    return client
-
-
 def visibility(**overrides):
     levels = {f: "public" for f in Person.VISIBILITY_DEFAULTS} | overrides
     return {f"visibility_{f}": level for f, level in levels.items()}

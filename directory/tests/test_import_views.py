@@ -12,13 +12,6 @@ from directory.tests.factories import InstitutionFactory, UnitFactory
 from directory.tests.test_import import PEOPLE_HEADERS, csv_file, fixture_file
 
 
-@pytest.fixture
-def staff_client(client, staff, settings):  # type: ignore[no-untyped-def]
-    settings.CANCEROPOLE_STAFF_MFA_REQUIRED = False
-    client.force_login(staff)
-    return client
-
-
 def upload(client, file, capture, **fields):  # type: ignore[no-untyped-def]
     data = {"file": file, "kind": "", "dry_run": "on", **fields}
     with capture(execute=True):

@@ -25,13 +25,6 @@ from evaluation.tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client, staff, settings):  # type: ignore[no-untyped-def]
-    settings.CANCEROPOLE_STAFF_MFA_REQUIRED = False
-    client.force_login(staff)
-    return client
-
-
 def text(response) -> str:  # type: ignore[no-untyped-def]
     return html.unescape(response.content.decode())
 

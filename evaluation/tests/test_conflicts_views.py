@@ -23,13 +23,6 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def staff_client(client, staff, settings):
-    settings.CANCEROPOLE_STAFF_MFA_REQUIRED = False
-    client.force_login(staff)
-    return client
-
-
-@pytest.fixture
 def campaign():
     return CampaignFactory()
 

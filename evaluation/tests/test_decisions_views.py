@@ -11,13 +11,6 @@ from evaluation.tests.test_decisions import DECIDED_ON, add_review, build_campai
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client, staff, settings):  # type: ignore[no-untyped-def]
-    settings.CANCEROPOLE_STAFF_MFA_REQUIRED = False
-    client.force_login(staff)
-    return client
-
-
 def _form(campaign, **extra):  # type: ignore[no-untyped-def]
     data = {
         "body": "Conseil d'administration du GIP",

@@ -18,13 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff_client(client, staff, settings):  # type: ignore[no-untyped-def]
-    settings.CANCEROPOLE_STAFF_MFA_REQUIRED = False
-    client.force_login(staff)
-    return client
-
-
-@pytest.fixture
 def campaign():  # type: ignore[no-untyped-def]
     return CampaignFactory(status=Campaign.Status.SETUP)
 

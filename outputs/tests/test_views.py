@@ -21,13 +21,6 @@ def imported(network, samples):  # type: ignore[no-untyped-def]
     return Publication.objects.get(pmid="34012345")
 
 
-@pytest.fixture
-def staff_client(client, staff, settings):  # type: ignore[no-untyped-def]
-    settings.CANCEROPOLE_STAFF_MFA_REQUIRED = False
-    client.force_login(staff)
-    return client
-
-
 def test_publication_page_shows_authors_identifiers_and_network(client, network, imported):
     response = client.get(reverse("outputs:publication", args=[imported.pk]))
     assert response.status_code == 200
