@@ -4,7 +4,8 @@
   the views that show it).
 - A reviewer is a *pool member* whose invitation was accepted and whose account is ``user``.
   They see an application only through an assignment of theirs that is not declined, and never
-  when an active conflict exists between them and that application (404 for all else).
+  when an active conflict exists between them and that application, nor when they are its
+  applicant or one of its team contacts, whatever the detection said (404 for all else).
 - Other reviews of an application: the committee (accepted rapporteurs of the campaign) and, when
   the campaign allows it, a reviewer who has submitted their own review of that application;
   never a conflicted person.
@@ -24,7 +25,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from accounts.permissions import is_secretariat
-from calls.models import Application
+from calls.models import Application, ApplicationTeam
 from evaluation.models import Assignment, Campaign, Conflict, PoolMember, ReviewerRole
 
 rules.add_perm("evaluation.manage", is_secretariat)
@@ -69,8 +70,18 @@ def user_has_conflict(user: Any, application: Application) -> bool:
     return active_conflicts().filter(member__user_id=user.pk, application=application).exists()
 
 
+def _takes_part(user: Any, application_ref: str) -> Exists:
+    """Whether ``user`` is a team contact of the application ``application_ref`` points to (with
+    ``applicant`` checked by the callers): whatever the detection found or an override said, a
+    person never reviews or discusses a project they are part of."""
+    return Exists(
+        ApplicationTeam.objects.filter(application_id=OuterRef(application_ref), contact_user_id=user.pk)
+    )
+
+
 def assignments_for_reviewer(user: Any) -> QuerySet[Assignment]:
-    """The assignments ``user`` works on: accepted membership, notified, no active conflict."""
+    """The assignments ``user`` works on: accepted membership, notified, no active conflict,
+    not on a project they take part in."""
     if user is None or not user.is_authenticated:
         return Assignment.objects.none()
     conflicted = active_conflicts().filter(
@@ -84,6 +95,8 @@ def assignments_for_reviewer(user: Any) -> QuerySet[Assignment]:
         )
         .exclude(campaign__status=Campaign.Status.SETUP)
         .exclude(Exists(conflicted))
+        .exclude(application__applicant_id=user.pk)
+        .exclude(_takes_part(user, "application_id"))
     )
 
 
@@ -127,7 +140,11 @@ def applications_for_committee(user: Any, campaign: Campaign) -> QuerySet[Applic
     conflicted = active_conflicts().filter(
         campaign=campaign, member__user_id=user.pk, application_id=OuterRef("pk")
     )
-    return applications.exclude(Exists(conflicted))
+    return (
+        applications.exclude(Exists(conflicted))
+        .exclude(applicant_id=user.pk)
+        .exclude(_takes_part(user, "pk"))
+    )
 
 
 def get_application_for_committee(user: Any, campaign: Campaign, pk: int) -> Application:
