@@ -2,6 +2,7 @@
 categories, eligibility rules, evaluation criteria. Each save checks the version the editor
 started from; once the call is published, every change is recorded as a ``CallChange``."""
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db import models, transaction
@@ -180,131 +181,42 @@ def _save_item(
     return item
 
 
-@transaction.atomic
-def save_form_section(
-    *,
-    call: Call,
-    data: dict[str, Any],
-    actor: Any,
-    instance: FormSection | None = None,
-    note: str = "",
-    expected_version: int | None = None,
-) -> FormSection:
-    return _save_item(
-        model=FormSection,
-        call=call,
-        data=data,
-        actor=actor,
-        instance=instance,
-        note=note,
-        expected_version=expected_version,
-    )
+def _item_saver(model: type[Item], doc: str) -> Callable[..., Item]:
+    """The save service of one kind of item (all six share ``_save_item``)."""
+
+    @transaction.atomic
+    def save(
+        *,
+        call: Call,
+        data: dict[str, Any],
+        actor: Any,
+        instance: Item | None = None,
+        note: str = "",
+        expected_version: int | None = None,
+    ) -> Item:
+        return _save_item(
+            model=model,
+            call=call,
+            data=data,
+            actor=actor,
+            instance=instance,
+            note=note,
+            expected_version=expected_version,
+        )
+
+    save.__name__ = save.__qualname__ = f"save_{model._meta.model_name}"
+    save.__doc__ = doc
+    return save
 
 
-@transaction.atomic
-def save_form_field(
-    *,
-    call: Call,
-    data: dict[str, Any],
-    actor: Any,
-    instance: FormField | None = None,
-    note: str = "",
-    expected_version: int | None = None,
-) -> FormField:
-    return _save_item(
-        model=FormField,
-        call=call,
-        data=data,
-        actor=actor,
-        instance=instance,
-        note=note,
-        expected_version=expected_version,
-    )
-
-
-@transaction.atomic
-def save_document_requirement(
-    *,
-    call: Call,
-    data: dict[str, Any],
-    actor: Any,
-    instance: DocumentRequirement | None = None,
-    note: str = "",
-    expected_version: int | None = None,
-) -> DocumentRequirement:
-    return _save_item(
-        model=DocumentRequirement,
-        call=call,
-        data=data,
-        actor=actor,
-        instance=instance,
-        note=note,
-        expected_version=expected_version,
-    )
-
-
-@transaction.atomic
-def save_budget_category(
-    *,
-    call: Call,
-    data: dict[str, Any],
-    actor: Any,
-    instance: BudgetCategory | None = None,
-    note: str = "",
-    expected_version: int | None = None,
-) -> BudgetCategory:
-    return _save_item(
-        model=BudgetCategory,
-        call=call,
-        data=data,
-        actor=actor,
-        instance=instance,
-        note=note,
-        expected_version=expected_version,
-    )
-
-
-@transaction.atomic
-def save_eligibility_rule(
-    *,
-    call: Call,
-    data: dict[str, Any],
-    actor: Any,
-    instance: EligibilityRule | None = None,
-    note: str = "",
-    expected_version: int | None = None,
-) -> EligibilityRule:
-    """Add or change a rule; ``data["params"]`` is checked against the rule's schema."""
-    return _save_item(
-        model=EligibilityRule,
-        call=call,
-        data=data,
-        actor=actor,
-        instance=instance,
-        note=note,
-        expected_version=expected_version,
-    )
-
-
-@transaction.atomic
-def save_criterion(
-    *,
-    call: Call,
-    data: dict[str, Any],
-    actor: Any,
-    instance: EvaluationCriterion | None = None,
-    note: str = "",
-    expected_version: int | None = None,
-) -> EvaluationCriterion:
-    return _save_item(
-        model=EvaluationCriterion,
-        call=call,
-        data=data,
-        actor=actor,
-        instance=instance,
-        note=note,
-        expected_version=expected_version,
-    )
+save_form_section = _item_saver(FormSection, "Add or change a section of the application form.")
+save_form_field = _item_saver(FormField, "Add or change a question of the application form.")
+save_document_requirement = _item_saver(DocumentRequirement, "Add or change a required document.")
+save_budget_category = _item_saver(BudgetCategory, "Add or change a budget category.")
+save_eligibility_rule = _item_saver(
+    EligibilityRule, "Add or change a rule; ``data['params']`` is checked against the rule's schema."
+)
+save_criterion = _item_saver(EvaluationCriterion, "Add or change an evaluation criterion.")
 
 
 @transaction.atomic
